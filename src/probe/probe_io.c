@@ -10,8 +10,10 @@
  * Receiver: recvmmsg batches with MSG_WAITFORONE (return as soon as one
  * datagram is there, take whatever else is queued), a short SO_RCVTIMEO so
  * the timeouts are checked even when nothing arrives, and a large receive
- * buffer. Every datagram of a batch is stamped with the clock read when
- * recvmmsg returned: the time the program saw it.
+ * buffer. Arrival times are the kernel's SO_TIMESTAMPNS stamps moved onto
+ * CLOCK_MONOTONIC, so the receiver may pause 1 ms between batches while
+ * traffic flows: being woken for every datagram would cost the sending side
+ * more than the datagram itself, and the pause does not show up as delay.
  */
 #include "probe/probe_io.h"
 
@@ -31,6 +33,8 @@
 
 #define BATCH          64
 #define RECV_SLOT      2048 /* only the header matters; longer datagrams are truncated */
+#define CTL_SPACE      CMSG_SPACE(sizeof(struct timespec))
+#define DRAIN_PAUSE_NS 1000000L
 #define RCVBUF_BYTES   (32 << 20)
 #define SNDBUF_BYTES   (4 << 20)
 #define END_COPIES     5
@@ -312,42 +316,95 @@ cleanup:
 struct recv_ctx {
     struct probe_stats *st;
     struct probe_recv_report *out;
-    uint64_t sent_total; /* from END, or PROBE_SENT_UNKNOWN */
+    struct mmsghdr msgs[BATCH];
+    struct iovec iov[BATCH];
+    uint8_t *bufs;                 /* BATCH slots of RECV_SLOT bytes */
+    uint8_t ctl[BATCH][CTL_SPACE]; /* SCM_TIMESTAMPNS per datagram */
+    uint64_t sent_total;           /* from END, or PROBE_SENT_UNKNOWN */
     bool end_seen;
     bool warned_nomem;
 };
 
-/* Account for n datagrams just received; returns whether any belonged to the run. */
-static bool handle_batch(struct recv_ctx *c, struct mmsghdr *msgs, unsigned n, uint8_t *bufs,
-                         uint64_t now)
+/*
+ * When the kernel stamped datagram i on arrival (CLOCK_REALTIME), moved onto
+ * CLOCK_MONOTONIC with the offset between the two clocks read just now (so
+ * slewing of the real-time clock cannot add up). Without a stamp: now.
+ */
+static uint64_t arrival_ns(const struct msghdr *mh, uint64_t now_mono, int64_t rt_minus_mono)
+{
+    struct cmsghdr *cm;
+
+    for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR((struct msghdr *)mh, cm)) {
+        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS &&
+            cm->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+            struct timespec ts;
+            int64_t rt, t;
+
+            memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+            rt = (int64_t)ts.tv_sec * (int64_t)NS + ts.tv_nsec;
+            t = rt - rt_minus_mono;
+            /* A stamp from the future means the real-time clock stepped: use now. */
+            return t > 0 && (uint64_t)t <= now_mono ? (uint64_t)t : now_mono;
+        }
+    }
+    return now_mono;
+}
+
+static int64_t clock_offset(uint64_t *now_mono)
+{
+    struct timespec rt;
+    uint64_t m = mono_ns();
+
+    clock_gettime(CLOCK_REALTIME, &rt);
+    *now_mono = m;
+    return ((int64_t)rt.tv_sec * (int64_t)NS + rt.tv_nsec) - (int64_t)m;
+}
+
+/*
+ * Receive one batch and account for it. Returns the number of datagrams (0
+ * on timeout or signal) or -errno; *ours says whether any was of the run.
+ */
+static int recv_batch(struct recv_ctx *c, int fd, int flags, bool *ours)
 {
     struct probe_hdr h;
-    bool ours = false;
-    unsigned i;
+    uint64_t now;
+    int64_t off;
+    int r, i;
 
-    for (i = 0; i < n; i++) {
-        size_t len = msgs[i].msg_len < RECV_SLOT ? msgs[i].msg_len : RECV_SLOT;
+    *ours = false;
+    for (i = 0; i < BATCH; i++) {
+        c->msgs[i].msg_hdr.msg_control = c->ctl[i];
+        c->msgs[i].msg_hdr.msg_controllen = CTL_SPACE;
+    }
+    r = recvmmsg(fd, c->msgs, BATCH, flags, NULL);
+    if (r < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
+    off = clock_offset(&now);
+    for (i = 0; i < r; i++) {
+        size_t len = c->msgs[i].msg_len < RECV_SLOT ? c->msgs[i].msg_len : RECV_SLOT;
 
-        if (probe_pkt_parse(bufs + (size_t)i * RECV_SLOT, len, c->out->run_id, &h) !=
+        if (probe_pkt_parse(c->bufs + (size_t)i * RECV_SLOT, len, c->out->run_id, &h) !=
             PROBE_PKT_OK) {
             c->out->ignored++;
             continue;
         }
         /* The first valid datagram picks the run; it need not be seq 0. */
         c->out->run_id = h.run_id;
-        ours = true;
+        *ours = true;
         if (h.flags & PROBE_FLAG_END) {
             if (!c->end_seen)
                 c->sent_total = h.seq;
             c->end_seen = true;
             continue;
         }
-        if (probe_stats_record(c->st, h.seq, h.send_ns, now) == -ENOMEM && !c->warned_nomem) {
+        if (probe_stats_record(c->st, h.seq, h.send_ns,
+                               arrival_ns(&c->msgs[i].msg_hdr, now, off)) == -ENOMEM &&
+            !c->warned_nomem) {
             log_warnx("out of memory for the duplicate bitmap; duplicates may be missed");
             c->warned_nomem = true;
         }
     }
-    return ours;
+    return r;
 }
 
 static int open_listener(const struct probe_addr *bind_to, struct probe_addr *bound)
@@ -381,6 +438,9 @@ static int open_listener(const struct probe_addr *bind_to, struct probe_addr *bo
     val = RCVBUF_BYTES;
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &val, sizeof(val)) < 0)
         (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
+    /* Arrival stamps from the kernel; without them we fall back to our own clock. */
+    val = 1;
+    (void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &val, sizeof(val));
     if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
         bind(fd, (const struct sockaddr *)&bind_to->ss, bind_to->len) < 0) {
         char a[128];
@@ -399,35 +459,40 @@ static int open_listener(const struct probe_addr *bind_to, struct probe_addr *bo
 
 int probe_recv_run(const struct probe_recv_opts *opts, struct probe_recv_report *out)
 {
-    struct mmsghdr msgs[BATCH];
-    struct iovec iov[BATCH];
-    struct recv_ctx c = {.out = out, .sent_total = PROBE_SENT_UNKNOWN};
+    struct recv_ctx *c;
     struct probe_addr bound;
-    uint8_t *bufs = NULL;
     uint64_t start, now, last;
     uint64_t idle_ns = (uint64_t)(opts->idle_timeout_s * 1e9);
     uint64_t total_ns = (uint64_t)(opts->timeout_s * 1e9);
     char a[128];
     int fd, r, ret;
+    bool ours;
     unsigned i;
 
     memset(out, 0, sizeof(*out));
     fd = open_listener(&opts->bind, &bound);
     if (fd < 0)
         return fd;
-    c.st = probe_stats_new();
-    bufs = malloc((size_t)BATCH * RECV_SLOT);
-    if (c.st == NULL || bufs == NULL) {
+    c = calloc(1, sizeof(*c));
+    if (c == NULL) {
+        close(fd);
+        log_warnx("out of memory");
+        return -ENOMEM;
+    }
+    c->out = out;
+    c->sent_total = PROBE_SENT_UNKNOWN;
+    c->st = probe_stats_new();
+    c->bufs = malloc((size_t)BATCH * RECV_SLOT);
+    if (c->st == NULL || c->bufs == NULL) {
         ret = -ENOMEM;
         log_warnx("out of memory");
         goto cleanup;
     }
-    memset(msgs, 0, sizeof(msgs));
     for (i = 0; i < BATCH; i++) {
-        iov[i].iov_base = bufs + (size_t)i * RECV_SLOT;
-        iov[i].iov_len = RECV_SLOT;
-        msgs[i].msg_hdr.msg_iov = &iov[i];
-        msgs[i].msg_hdr.msg_iovlen = 1;
+        c->iov[i].iov_base = c->bufs + (size_t)i * RECV_SLOT;
+        c->iov[i].iov_len = RECV_SLOT;
+        c->msgs[i].msg_hdr.msg_iov = &c->iov[i];
+        c->msgs[i].msg_hdr.msg_iovlen = 1;
     }
     probe_addr_format(&bound, a, sizeof(a));
     fprintf(stderr, "vroom-probe: listening on %s\n", a);
@@ -439,19 +504,20 @@ int probe_recv_run(const struct probe_recv_opts *opts, struct probe_recv_report 
             out->stop = PROBE_STOP_INTERRUPTED;
             break;
         }
-        r = recvmmsg(fd, msgs, BATCH, MSG_WAITFORONE, NULL);
-        now = mono_ns();
-        if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-            ret = -errno;
+        r = recv_batch(c, fd, MSG_WAITFORONE, &ours);
+        if (r < 0) {
+            errno = -r;
+            ret = r;
             log_warn("recvmmsg");
             goto cleanup;
         }
-        if (r > 0 && handle_batch(&c, msgs, (unsigned)r, bufs, now))
+        now = mono_ns();
+        if (ours)
             last = now;
-        if (c.end_seen) {
+        if (c->end_seen) {
             /* Take what is already queued (late or reordered packets), then stop. */
-            while ((r = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL)) > 0)
-                handle_batch(&c, msgs, (unsigned)r, bufs, mono_ns());
+            while (recv_batch(c, fd, MSG_DONTWAIT, &ours) > 0)
+                ;
             out->stop = PROBE_STOP_END;
             break;
         }
@@ -463,12 +529,23 @@ int probe_recv_run(const struct probe_recv_opts *opts, struct probe_recv_report 
             out->stop = PROBE_STOP_IDLE;
             break;
         }
+        if (r > 0 && r < BATCH) {
+            /*
+             * Traffic is flowing but we have caught up: let a batch build up
+             * rather than be woken for every datagram, which costs the
+             * sending side more than the datagram itself. Arrival times come
+             * from the kernel's stamps, so this wait does not show as delay.
+             */
+            struct timespec ts = {0, DRAIN_PAUSE_NS};
+            nanosleep(&ts, NULL);
+        }
     }
-    probe_stats_finish(c.st, c.sent_total, &out->res);
+    probe_stats_finish(c->st, c->sent_total, &out->res);
     ret = 0;
 cleanup:
-    probe_stats_free(c.st);
-    free(bufs);
+    probe_stats_free(c->st);
+    free(c->bufs);
+    free(c);
     close(fd);
     return ret;
 }

@@ -167,7 +167,9 @@ int probe_stats_record(struct probe_stats *st, uint64_t seq, uint64_t send_ns, u
         if (recv_ns > st->last_recv && recv_ns - st->last_recv > st->max_gap)
             st->max_gap = recv_ns - st->last_recv;
     }
-    st->last_recv = recv_ns;
+    /* Kernel stamps of reordered datagrams may step back a little: keep the latest. */
+    if (recv_ns > st->last_recv)
+        st->last_recv = recv_ns;
 
     delay = recv_ns > send_ns ? recv_ns - send_ns : 0;
     st->hist[hist_index(delay)]++;

@@ -58,7 +58,8 @@ struct probe_stats *probe_stats_new(void);
 struct probe_stats *probe_stats_new_window(uint64_t window_seqs);
 
 /*
- * One datagram of the run, in arrival order (recv_ns never decreasing).
+ * One datagram of the run, in arrival order (a recv_ns a little earlier than
+ * the latest, as kernel stamps of reordered datagrams can be, is tolerated).
  * Returns 0, or -ENOMEM if the bitmap could not grow (the packet is still
  * counted; only its duplicate check is lost: it counts as untracked).
  */
