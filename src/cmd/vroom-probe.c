@@ -76,7 +76,7 @@ static double parse_seconds(const char *opt, const char *s, double min_excl)
     errno = 0;
     v = strtod(s, &end);
     if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v <= min_excl || v > MAX_SECONDS)
-        usage_error("%s: '%s' is not a number of seconds %s 0 and at most %.0f", opt, s,
+        usage_error("%s: '%s' is not a number of seconds %s 0 up to %.0f", opt, s,
                     min_excl < 0 ? "from" : "above", MAX_SECONDS);
     return v;
 }
@@ -192,6 +192,7 @@ static int cmd_recv(int argc, char **argv)
     uint16_t port = PROBE_DEFAULT_PORT;
     int c, json = 0, ret;
 
+    opterr = 0; /* our own messages, which name the program rather than "recv" */
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'p':
@@ -213,8 +214,7 @@ static int cmd_recv(int argc, char **argv)
             usage(stdout);
             return 0;
         default:
-            usage(stderr);
-            return EXIT_USAGE;
+            usage_error("unknown option or missing value: '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc)
@@ -248,6 +248,7 @@ static int cmd_send(int argc, char **argv)
     double elapsed, achieved;
     int c, json = 0, ret;
 
+    opterr = 0; /* our own messages, which name the program rather than "recv" */
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'T':
@@ -269,8 +270,7 @@ static int cmd_send(int argc, char **argv)
             usage(stdout);
             return 0;
         default:
-            usage(stderr);
-            return EXIT_USAGE;
+            usage_error("unknown option or missing value: '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc)
@@ -284,6 +284,10 @@ static int cmd_send(int argc, char **argv)
     catch_signals();
     if (probe_send_run(&o, &rep) < 0)
         return EXIT_FAILURE;
+    if (rep.sent > 0 && rep.send_errors == rep.sent) {
+        log_warnx("no packet could be sent to %s", to);
+        return EXIT_FAILURE;
+    }
 
     probe_addr_format(&o.to, addr, sizeof(addr));
     snprintf(run, sizeof(run), "%016" PRIx64, rep.run_id);
