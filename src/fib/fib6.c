@@ -1,0 +1,162 @@
+/*
+ * fib6.c: the IPv6 face of the generic table in table.c: checks arguments
+ * and turns 16-byte addresses into 128-bit keys.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "fib/fib_impl.h"
+
+static struct fib_table *table(const struct fib6 *fib)
+{
+    return (struct fib_table *)((const char *)fib - offsetof(struct fib_table, pub.v6));
+}
+
+static fib_key key6(const uint8_t addr[16])
+{
+    return (fib_key)fib6_load_be64(addr) << 64 | fib6_load_be64(addr + 8);
+}
+
+static void addr6(fib_key key, uint8_t addr[16])
+{
+    for (int i = 15; i >= 0; i--) {
+        addr[i] = (uint8_t)key;
+        key >>= 8;
+    }
+}
+
+static int check(const struct fib6 *fib, const uint8_t *addr, uint8_t len)
+{
+    if (!fib || !addr || len > 128)
+        return -EINVAL;
+    if (key6(addr) & ~fib_key_mask(len))
+        return -EINVAL;
+    return 0;
+}
+
+struct fib6 *fib6_create(const struct fib_config *cfg)
+{
+    struct fib_table *t = fib_table_create(128, cfg);
+
+    if (!t) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return &t->pub.v6;
+}
+
+void fib6_free(struct fib6 *fib)
+{
+    if (fib)
+        fib_table_free(table(fib));
+}
+
+int fib6_route_add(struct fib6 *fib, const uint8_t addr[16], uint8_t len, uint32_t nh)
+{
+    int ret = check(fib, addr, len);
+
+    if (ret)
+        return ret;
+    if (nh == FIB_NH_NONE)
+        return -EINVAL;
+    return fib_table_add(table(fib), key6(addr), len, nh);
+}
+
+int fib6_route_del(struct fib6 *fib, const uint8_t addr[16], uint8_t len)
+{
+    int ret = check(fib, addr, len);
+
+    if (ret)
+        return ret;
+    return fib_table_del(table(fib), key6(addr), len);
+}
+
+int fib6_route_get(const struct fib6 *fib, const uint8_t addr[16], uint8_t len, uint32_t *nh)
+{
+    int ret = check(fib, addr, len);
+
+    if (ret)
+        return ret;
+    if (!nh)
+        return -EINVAL;
+    return rib_get(&table(fib)->rib, key6(addr), len, nh);
+}
+
+int fib6_route_add_batch(struct fib6 *fib, const struct fib6_route *routes, size_t n)
+{
+    if (!fib || (n && !routes))
+        return -EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (check(fib, routes[i].addr, routes[i].len) || routes[i].nh == FIB_NH_NONE)
+            return -EINVAL;
+    if (n == 0)
+        return 0;
+    struct fib_route_key *r = malloc(n * sizeof(*r));
+    if (!r)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        r[i].key = key6(routes[i].addr);
+        r[i].len = routes[i].len;
+        r[i].nh = routes[i].nh;
+    }
+    int ret = fib_table_add_batch(table(fib), r, n);
+    free(r);
+    return ret;
+}
+
+int fib6_route_del_batch(struct fib6 *fib, const struct fib6_route *routes, size_t n)
+{
+    int deleted = 0;
+
+    if (!fib || (n && !routes))
+        return -EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (check(fib, routes[i].addr, routes[i].len))
+            return -EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        int ret = fib_table_del(table(fib), key6(routes[i].addr), routes[i].len);
+        if (ret == -ENOMEM)
+            return ret;
+        deleted += ret == 0;
+    }
+    return deleted;
+}
+
+struct walk6 {
+    fib6_walk_cb cb;
+    void *arg;
+};
+
+static int walk6_cb(fib_key key, unsigned len, uint32_t nh, void *arg)
+{
+    struct walk6 *w = arg;
+    uint8_t a[16];
+
+    addr6(key, a);
+    return w->cb(a, (uint8_t)len, nh, w->arg);
+}
+
+int fib6_walk(const struct fib6 *fib, fib6_walk_cb cb, void *arg)
+{
+    struct walk6 w = {cb, arg};
+
+    if (!fib || !cb)
+        return -EINVAL;
+    return rib_walk(&table(fib)->rib, walk6_cb, &w);
+}
+
+size_t fib6_count(const struct fib6 *fib)
+{
+    return fib ? table(fib)->count : 0;
+}
+
+size_t fib6_memory(const struct fib6 *fib)
+{
+    return fib ? fib_table_memory(table(fib)) : 0;
+}
+
+void fib6_lookup_bulk(const struct fib6 *fib, const uint8_t (*addrs)[16], uint32_t *nhs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        nhs[i] = fib6_lookup(fib, addrs[i]);
+}
