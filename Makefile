@@ -28,7 +28,7 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD)
 
 $(SAN_BUILD)/build.ninja:
-	CC=clang meson setup $(SAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
+	CC=clang meson setup $(SAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false -Dfuzz=true
 
 build: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
