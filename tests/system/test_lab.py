@@ -206,3 +206,23 @@ def test_twelve_nodes(make_lab):
     assert len(lab.namespaces()) == 12
     lab.wait(*[f"ospf-full:r{i}:2" for i in range(1, 9)], timeout=90)
     lab.wait("ping:h1:10.200.3.2", "ping:h4:10.200.1.2", timeout=60)
+
+
+# 11. vroom-lab itself is valgrind-clean (no invalid access, no leak) through
+#     up, status, wait (met and timed out) and down.
+def test_valgrind_clean(tmp_path):
+    lab = Lab("pair.yaml", tmp_path)
+    vg = ["valgrind", "-q", "--leak-check=full", "--show-leak-kinds=all",
+          "--errors-for-leak-kinds=all", "--error-exitcode=99", VROOM_LAB]
+    try:
+        steps = [(["up", lab.file], 0),
+                 (["status", lab.name, "--json"], 0),
+                 (["wait", lab.name, "ospf-full:r1", "--timeout", "60"], 0),
+                 (["wait", lab.name, "route:h1:10.9.9.0/24", "--timeout", "0.5"], 1),
+                 (["down", lab.name], 0)]
+        for args, want in steps:
+            p = run(*vg, *args, check=False, timeout=180)
+            assert p.returncode == want, f"{args}: exit {p.returncode}\n{p.stderr}"
+    finally:
+        lab.down()
+    assert lab.namespaces() == []
