@@ -145,8 +145,49 @@ size_t fib4_memory(const struct fib4 *fib)
     return fib ? fib_table_memory(table(fib)) : 0;
 }
 
+/*
+ * A burst walks the trie level by level for a group of addresses at once:
+ * the loads of one level are independent of each other, so their cache
+ * misses overlap instead of queueing behind each other as in a loop of
+ * single lookups.
+ */
+#define BULK_GROUP 32
+
 void fib4_lookup_bulk(const struct fib4 *fib, const uint32_t *addrs, uint32_t *nhs, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        nhs[i] = fib4_lookup(fib, addrs[i]);
+    uintptr_t root = __atomic_load_n(&fib->root, __ATOMIC_CONSUME);
+    const uint64_t *dir = (const uint64_t *)(root & ~(uintptr_t)63);
+    unsigned bits = (unsigned)(root & 63);
+    const struct fib_node *node[BULK_GROUP];
+    uint64_t key[BULK_GROUP];
+
+    for (size_t base = 0; base < n; base += BULK_GROUP) {
+        size_t k = n - base < BULK_GROUP ? n - base : BULK_GROUP;
+        uint32_t live = 0;
+        for (size_t i = 0; i < k; i++) {
+            uint32_t a = addrs[base + i];
+            uint64_t e = __atomic_load_n(&dir[a >> (32 - bits)], __ATOMIC_CONSUME);
+            if (fib_entry_is_leaf(e)) {
+                nhs[base + i] = fib_entry_nh(e);
+                continue;
+            }
+            node[i] = (const struct fib_node *)(uintptr_t)e;
+            key[i] = (uint64_t)a << (32 + bits);
+            live |= 1u << i;
+        }
+        while (live) {
+            for (uint32_t m = live; m; m &= m - 1) {
+                unsigned i = (unsigned)__builtin_ctz(m);
+                const struct fib_node *nd = node[i];
+                unsigned s = (unsigned)(key[i] >> 58);
+                if (nd->vector >> s & 1) {
+                    node[i] = fib_node_child(nd, s);
+                    key[i] <<= 6;
+                } else {
+                    nhs[base + i] = fib_node_leaf(nd, s);
+                    live &= ~(1u << i);
+                }
+            }
+        }
+    }
 }

@@ -155,8 +155,47 @@ size_t fib6_memory(const struct fib6 *fib)
     return fib ? fib_table_memory(table(fib)) : 0;
 }
 
+/* Level by level for a group of addresses at once, so that cache misses
+ * overlap (see fib4_lookup_bulk). */
+#define BULK_GROUP 32
+
 void fib6_lookup_bulk(const struct fib6 *fib, const uint8_t (*addrs)[16], uint32_t *nhs, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        nhs[i] = fib6_lookup(fib, addrs[i]);
+    uintptr_t root = __atomic_load_n(&fib->root, __ATOMIC_CONSUME);
+    const uint64_t *dir = (const uint64_t *)(root & ~(uintptr_t)63);
+    unsigned bits = (unsigned)(root & 63);
+    const struct fib_node *node[BULK_GROUP];
+    uint64_t khi[BULK_GROUP], klo[BULK_GROUP];
+
+    for (size_t base = 0; base < n; base += BULK_GROUP) {
+        size_t k = n - base < BULK_GROUP ? n - base : BULK_GROUP;
+        uint32_t live = 0;
+        for (size_t i = 0; i < k; i++) {
+            uint64_t hi = fib6_load_be64(addrs[base + i]), lo = fib6_load_be64(addrs[base + i] + 8);
+            uint64_t e = __atomic_load_n(&dir[hi >> (64 - bits)], __ATOMIC_CONSUME);
+            if (fib_entry_is_leaf(e)) {
+                nhs[base + i] = fib_entry_nh(e);
+                continue;
+            }
+            node[i] = (const struct fib_node *)(uintptr_t)e;
+            khi[i] = hi << bits | lo >> (64 - bits);
+            klo[i] = lo << bits;
+            live |= 1u << i;
+        }
+        while (live) {
+            for (uint32_t m = live; m; m &= m - 1) {
+                unsigned i = (unsigned)__builtin_ctz(m);
+                const struct fib_node *nd = node[i];
+                unsigned s = (unsigned)(khi[i] >> 58);
+                if (nd->vector >> s & 1) {
+                    node[i] = fib_node_child(nd, s);
+                    khi[i] = khi[i] << 6 | klo[i] >> 58;
+                    klo[i] <<= 6;
+                } else {
+                    nhs[base + i] = fib_node_leaf(nd, s);
+                    live &= ~(1u << i);
+                }
+            }
+        }
+    }
 }

@@ -67,6 +67,7 @@ struct fib_table {
     size_t max_routes; /* 0: no limit */
     size_t trie_bytes; /* heap held by dir and trie blocks */
     const struct rcu_flavor_struct *rcu;
+    struct retire_batch *retiring; /* replaced blocks not yet handed to RCU */
 };
 
 struct fib_route_key {
@@ -117,7 +118,8 @@ int fib_table_add(struct fib_table *t, fib_key key, unsigned len, uint32_t nh);
 int fib_table_del(struct fib_table *t, fib_key key, unsigned len);
 int fib_table_add_batch(struct fib_table *t, const struct fib_route_key *r, size_t n);
 size_t fib_table_memory(const struct fib_table *t);
-void fib_retire(struct fib_table *t, void **ptrs, size_t n, void *batch);
-size_t fib_retire_batch_size(size_t n);
+int fib_retire_reserve(struct fib_table *t, size_t n);
+void fib_retire(struct fib_table *t, void **ptrs, size_t n);
+void fib_retire_flush(struct fib_table *t);
 
 #endif

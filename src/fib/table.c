@@ -12,18 +12,20 @@
 
 #include "fib/fib_impl.h"
 
-/* Blocks replaced by one change, freed together once no reader can hold
- * them. */
+/*
+ * Replaced blocks, freed together once no reader can hold them. Changes
+ * add to one batch that goes to call_rcu when it is full: one callback (and
+ * at most one wake-up of the RCU thread) per many updates rather than per
+ * update, which keeps the update latency tail short. Handing blocks over
+ * later than they were unpublished is always safe.
+ */
+#define RETIRE_BATCH 256
+
 struct retire_batch {
     struct rcu_head head;
-    size_t n;
+    size_t n, cap;
     void *ptrs[];
 };
-
-size_t fib_retire_batch_size(size_t n)
-{
-    return sizeof(struct retire_batch) + n * sizeof(void *);
-}
 
 static void retire_free(struct rcu_head *head)
 {
@@ -34,13 +36,41 @@ static void retire_free(struct rcu_head *head)
     free(b);
 }
 
-void fib_retire(struct fib_table *t, void **ptrs, size_t n, void *batch)
+/* Makes room for n more blocks, so that fib_retire() cannot fail after a
+ * change is published. */
+int fib_retire_reserve(struct fib_table *t, size_t n)
 {
-    struct retire_batch *b = batch;
+    struct retire_batch *b = t->retiring;
+    size_t have = b ? b->n : 0;
 
-    b->n = n;
-    memcpy(b->ptrs, ptrs, n * sizeof(void *));
-    t->rcu->update_call_rcu(&b->head, retire_free);
+    if (n == 0 || (b && have + n <= b->cap))
+        return 0;
+    size_t cap = have + n < RETIRE_BATCH ? RETIRE_BATCH : have + n;
+    b = realloc(b, sizeof(*b) + cap * sizeof(void *));
+    if (!b)
+        return -ENOMEM;
+    b->n = have;
+    b->cap = cap;
+    t->retiring = b;
+    return 0;
+}
+
+void fib_retire_flush(struct fib_table *t)
+{
+    if (t->retiring && t->retiring->n) {
+        t->rcu->update_call_rcu(&t->retiring->head, retire_free);
+        t->retiring = NULL;
+    }
+}
+
+void fib_retire(struct fib_table *t, void **ptrs, size_t n)
+{
+    if (n == 0)
+        return;
+    memcpy(t->retiring->ptrs + t->retiring->n, ptrs, n * sizeof(void *));
+    t->retiring->n += n;
+    if (t->retiring->n >= RETIRE_BATCH)
+        fib_retire_flush(t);
 }
 
 /*
@@ -84,6 +114,12 @@ void fib_table_free(struct fib_table *t)
         return;
     trie_fini(t);
     rib_fini(&t->rib);
+    /* No reader is left (the caller says so): what waits can go now. */
+    if (t->retiring) {
+        for (size_t i = 0; i < t->retiring->n; i++)
+            free(t->retiring->ptrs[i]);
+        free(t->retiring);
+    }
     /* Earlier changes may still have blocks waiting for a grace period. */
     t->rcu->barrier();
     free(t);

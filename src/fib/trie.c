@@ -133,15 +133,28 @@ static int retire(struct fib_op *op, const void *p, size_t size)
     return ptrvec_push(&op->retired, (void *)p);
 }
 
-/* Retires the block of n and of every node below it (not n itself). */
-static int retire_subtree(struct fib_op *op, const struct fib_node *n)
+/* The allocation holding node n's children and leaves: a top-level node's
+ * header sits in front of its block, in the same allocation, so that a
+ * lookup finds the header and the leaves in neighbouring cache lines. */
+static const void *node_mem(const struct fib_node *n, bool top)
+{
+    return top ? (const void *)n : (const void *)n->children;
+}
+
+static size_t node_mem_size(const struct fib_node *n, bool top)
+{
+    return (top ? sizeof(*n) : 0) + block_size(n);
+}
+
+/* Retires n's block and every node below it. */
+static int retire_subtree(struct fib_op *op, const struct fib_node *n, bool top)
 {
     unsigned nk = popc(n->vector);
 
     for (unsigned i = 0; i < nk; i++)
-        if (retire_subtree(op, &n->children[i]))
+        if (retire_subtree(op, &n->children[i], false))
             return -ENOMEM;
-    return retire(op, n->children, block_size(n));
+    return retire(op, node_mem(n, top), node_mem_size(n, top));
 }
 
 /* Does the change touch the range (key, depth) whose best match so far has
@@ -166,8 +179,8 @@ static bool affected(const struct fib_op *op, fib_key key, unsigned depth, unsig
  * shared, the rest rebuilt.
  */
 static int node_make(struct fib_op *op, const struct rib_node *r, fib_key key, unsigned d,
-                     uint32_t inh_nh, unsigned inh_len, const struct fib_node *old,
-                     struct fib_node *out)
+                     uint32_t inh_nh, unsigned inh_len, const struct fib_node *old, bool top,
+                     struct fib_node **out)
 {
     uint32_t nh[64], leaves[64];
     uint8_t len[64];
@@ -183,10 +196,12 @@ static int node_make(struct fib_op *op, const struct rib_node *r, fib_key key, u
             leaves[nl++] = nh[s];
         }
     }
-    size_t size = nk * sizeof(struct fib_node) + nl * sizeof(uint32_t);
-    struct fib_node *kids = fresh_alloc(op, size);
-    if (!kids)
+    size_t head = top ? sizeof(struct fib_node) : 0;
+    size_t size = head + nk * sizeof(struct fib_node) + nl * sizeof(uint32_t);
+    char *mem = fresh_alloc(op, size);
+    if (!mem)
         return -ENOMEM;
+    struct fib_node *kids = (struct fib_node *)(mem + head);
     uint32_t *lv = (uint32_t *)(kids + nk);
     memcpy(lv, leaves, nl * sizeof(*lv));
 
@@ -201,22 +216,25 @@ static int node_make(struct fib_op *op, const struct rib_node *r, fib_key key, u
             kids[k] = *ok;
             continue;
         }
-        int ret = node_make(op, &r->kids[k], ckey, d + FIB_STRIDE, nh[s], len[s], ok, &kids[k]);
+        struct fib_node *kid = &kids[k];
+        int ret = node_make(op, &r->kids[k], ckey, d + FIB_STRIDE, nh[s], len[s], ok, false, &kid);
         if (ret)
             return ret;
     }
     if (old) {
         /* Children that became leaves go with the old block. */
         for (uint64_t m = old->vector & ~vec; m; m &= m - 1)
-            if (retire_subtree(op, fib_node_child(old, (unsigned)__builtin_ctzll(m))))
+            if (retire_subtree(op, fib_node_child(old, (unsigned)__builtin_ctzll(m)), false))
                 return -ENOMEM;
-        if (retire(op, old->children, block_size(old)))
+        if (retire(op, node_mem(old, top), node_mem_size(old, top)))
             return -ENOMEM;
     }
-    out->vector = vec;
-    out->leafvec = leafvec;
-    out->children = kids;
-    out->leaves = lv;
+    if (top)
+        *out = (struct fib_node *)mem;
+    (*out)->vector = vec;
+    (*out)->leafvec = leafvec;
+    (*out)->children = kids;
+    (*out)->leaves = lv;
     return 0;
 }
 
@@ -256,17 +274,13 @@ static int entry_update(struct fib_op *op, size_t idx, const struct rib_node *r,
     if (r) {
         if (on && !affected(op, key, op->bits, inh_len))
             return 0;
-        struct fib_node *n = fresh_alloc(op, sizeof(*n));
-        if (!n)
-            return -ENOMEM;
-        int ret = node_make(op, r, key, op->bits, inh_nh, inh_len, on, n);
+        struct fib_node *n = NULL;
+        int ret = node_make(op, r, key, op->bits, inh_nh, inh_len, on, true, &n);
         if (ret)
             return ret;
-        if (on && retire(op, on, sizeof(*on)))
-            return -ENOMEM;
         val = (uintptr_t)n;
     } else {
-        if (on && (retire_subtree(op, on) || retire(op, on, sizeof(*on))))
+        if (on && retire_subtree(op, on, true))
             return -ENOMEM;
         val = leaf_entry(inh_nh);
         if (val == old)
@@ -323,21 +337,16 @@ static int dir_walk(struct fib_op *op, const struct rib_node *r, fib_key key, un
 static int op_commit(struct fib_op *op)
 {
     struct fib_table *t = op->t;
-    void *batch = NULL;
 
-    if (op->retired.n) {
-        batch = malloc(fib_retire_batch_size(op->retired.n));
-        if (!batch) {
-            op_abort(op);
-            return -ENOMEM;
-        }
+    if (fib_retire_reserve(t, op->retired.n)) {
+        op_abort(op);
+        return -ENOMEM;
     }
     for (size_t i = 0; i < op->npend; i++)
         __atomic_store_n(&t->dir[op->pend[i].idx], op->pend[i].val, __ATOMIC_RELEASE);
     t->trie_bytes += op->fresh_bytes;
     t->trie_bytes -= op->retired_bytes;
-    if (batch)
-        fib_retire(t, op->retired.v, op->retired.n, batch);
+    fib_retire(t, op->retired.v, op->retired.n);
     op_fini(op);
     return 0;
 }
@@ -398,10 +407,7 @@ int trie_rebuild(struct fib_table *t, unsigned bits)
         for (size_t i = 0; i < on && !ret; i++) {
             uint64_t e = t->dir[i];
             if (!fib_entry_is_leaf(e)) {
-                const struct fib_node *node = (const void *)(uintptr_t)e;
-                ret = retire_subtree(&op, node);
-                if (!ret)
-                    ret = retire(&op, node, sizeof(*node));
+                ret = retire_subtree(&op, (const void *)(uintptr_t)e, true);
             }
         }
         if (!ret)
@@ -411,8 +417,7 @@ int trie_rebuild(struct fib_table *t, unsigned bits)
         op_abort(&op);
         return ret;
     }
-    void *batch = NULL;
-    if (op.retired.n && !(batch = malloc(fib_retire_batch_size(op.retired.n)))) {
+    if (fib_retire_reserve(t, op.retired.n)) {
         op_abort(&op);
         return -ENOMEM;
     }
@@ -421,8 +426,8 @@ int trie_rebuild(struct fib_table *t, unsigned bits)
     __atomic_store_n(&t->pub.v4.root, (uintptr_t)op.new_dir | bits, __ATOMIC_RELEASE);
     t->trie_bytes += op.fresh_bytes;
     t->trie_bytes -= op.retired_bytes;
-    if (batch)
-        fib_retire(t, op.retired.v, op.retired.n, batch);
+    fib_retire(t, op.retired.v, op.retired.n);
+    fib_retire_flush(t);
     op_fini(&op);
     return 0;
 }
@@ -434,13 +439,13 @@ int trie_init(struct fib_table *t)
     return trie_rebuild(t, 6);
 }
 
-static void free_subtree(const struct fib_node *n)
+static void free_subtree(const struct fib_node *n, bool top)
 {
     unsigned nk = popc(n->vector);
 
     for (unsigned i = 0; i < nk; i++)
-        free_subtree(&n->children[i]);
-    free((void *)n->children);
+        free_subtree(&n->children[i], false);
+    free((void *)node_mem(n, top));
 }
 
 void trie_fini(struct fib_table *t)
@@ -449,10 +454,8 @@ void trie_fini(struct fib_table *t)
         return;
     for (size_t i = 0; i < (size_t)1 << t->bits; i++) {
         uint64_t e = t->dir[i];
-        if (!fib_entry_is_leaf(e)) {
-            free_subtree((const void *)(uintptr_t)e);
-            free((void *)(uintptr_t)e);
-        }
+        if (!fib_entry_is_leaf(e))
+            free_subtree((const void *)(uintptr_t)e, true);
     }
     free(t->dir);
     t->dir = NULL;
