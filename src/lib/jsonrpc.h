@@ -254,6 +254,15 @@ void jsonrpc_client_free(struct jsonrpc_client *c);
 int jsonrpc_client_call(struct jsonrpc_client *c, const char *method, json_t *params,
                         json_t **result, struct jsonrpc_error *err);
 
+/*
+ * The same, with params given as JSON text (len bytes, an object or NULL),
+ * sent as is: for bulk calls (vroomctl route load) where building a json_t
+ * would cost more than the call. The text must be valid JSON without a raw
+ * newline; a server answers anything else with an error.
+ */
+int jsonrpc_client_call_text(struct jsonrpc_client *c, const char *method, const char *params,
+                             size_t len, json_t **result, struct jsonrpc_error *err);
+
 /* Called for each notification received while waiting; params borrowed. */
 typedef void (*jsonrpc_notify_fn)(void *ctx, const char *method, json_t *params);
 void jsonrpc_client_on_notify(struct jsonrpc_client *c, jsonrpc_notify_fn fn, void *ctx);
