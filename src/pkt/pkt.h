@@ -282,17 +282,17 @@ struct pkt_info {
     uint16_t l3_off;      /* first byte after Ethernet (and VLAN) header */
     uint16_t l4_off;      /* upper-layer header (after IPv4 options / IPv6 ext headers) */
     uint16_t payload_off; /* after the UDP/TCP/ICMP header; == l4_off when no L4 parsed */
-    uint16_t l3_len;      /* IPv4 total length, IPv6 40 + payload length, ARP 28;
-                           * the frame may hold padding after it */
     uint16_t ethertype;   /* host order; the inner one when tagged */
+    uint32_t l3_len;      /* IPv4 total length, IPv6 40 + payload length, ARP 28;
+                           * the frame may hold padding after it */
     uint16_t vlan_tci;    /* host order; valid with PKT_F_VLAN */
     uint16_t flags;       /* PKT_F_* */
     uint16_t frag_off;    /* fragment offset in bytes */
+    uint16_t arp_op;      /* ARP: host order */
     uint8_t l3;           /* enum pkt_l3 */
     uint8_t proto;        /* IPv4 protocol / IPv6 upper-layer next header */
     uint8_t ttl;          /* TTL or hop limit */
     uint8_t tos;          /* IPv4 TOS / IPv6 traffic class */
-    uint16_t arp_op;      /* ARP: host order */
     uint16_t sport;       /* UDP/TCP, host order (PKT_F_L4) */
     uint16_t dport;
     uint8_t icmp_type; /* ICMPv4/ICMPv6 (PKT_F_L4) */
