@@ -1,0 +1,568 @@
+/*
+ * vr.c - virtual routers: interfaces, next hops, routes. See vr.h.
+ *
+ * Next hops are deduplicated: a million routes via the same gateway share
+ * one entry, and the FIB stores its index. An entry whose last route went
+ * away keeps its slot and its place in the index, so the next route via the
+ * same gateway finds it again.
+ */
+#include "dp/vr.h"
+#include "dp/addr.h"
+#include "dp/neigh.h"
+#include "dp/port.h"
+#include "fib/fib4.h"
+#include "fib/fib6.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* Open-addressing index of next hops by their key. */
+struct nh_index {
+    uint32_t mask;
+    uint32_t used;
+    uint32_t slots[]; /* nh index + 1; 0 = empty */
+};
+
+static uint64_t nh_hash(uint8_t type, uint16_t iface, const struct inet_addr *gw)
+{
+    uint64_t h = 1469598103934665603ull ^ ((uint64_t)type << 16 | iface);
+    size_t n = gw->family == AF_INET6 ? 16 : gw->family == AF_INET ? 4 : 0;
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ gw->u.bytes[i]) * 1099511628211ull;
+    return h ^ (h >> 29);
+}
+
+static int nh_key_equal(const struct nh *nh, uint8_t type, uint16_t iface,
+                        const struct inet_addr *gw)
+{
+    if (nh->type != type || nh->iface != iface || nh->gw.family != gw->family)
+        return 0;
+    if (gw->family == AF_INET)
+        return nh->gw.u.v4.s_addr == gw->u.v4.s_addr;
+    if (gw->family == AF_INET6)
+        return memcmp(&nh->gw.u.v6, &gw->u.v6, 16) == 0;
+    return 1;
+}
+
+static int nh_index_grow(struct vr *vr)
+{
+    uint32_t size = vr->nh_index != NULL ? (vr->nh_index->mask + 1) * 2 : 64;
+    struct nh_index *ix = calloc(1, sizeof(*ix) + size * sizeof(uint32_t));
+
+    if (ix == NULL)
+        return -ENOMEM;
+    ix->mask = size - 1;
+    for (uint32_t i = 0; i < vr->n_nhs; i++) {
+        const struct nh *nh = &vr->nhs[i];
+        uint32_t s = (uint32_t)nh_hash(nh->type, nh->iface, &nh->gw) & ix->mask;
+
+        while (ix->slots[s] != 0)
+            s = (s + 1) & ix->mask;
+        ix->slots[s] = i + 1;
+        ix->used++;
+    }
+    free(vr->nh_index);
+    vr->nh_index = ix;
+    return 0;
+}
+
+/* The index of the next hop (type, iface, gw), made if new; takes a reference. */
+static int nh_get(struct vr *vr, uint8_t type, uint16_t iface, const struct inet_addr *gw,
+                  uint32_t *out)
+{
+    struct inet_addr none = {0};
+    uint32_t s;
+
+    if (gw == NULL)
+        gw = &none;
+    if ((vr->nh_index == NULL || (vr->nh_index->used + 1) * 2 > vr->nh_index->mask + 1) &&
+        nh_index_grow(vr) != 0)
+        return -ENOMEM;
+    s = (uint32_t)nh_hash(type, iface, gw) & vr->nh_index->mask;
+    while (vr->nh_index->slots[s] != 0) {
+        struct nh *nh = &vr->nhs[vr->nh_index->slots[s] - 1];
+
+        if (nh_key_equal(nh, type, iface, gw)) {
+            nh->refcnt++;
+            *out = vr->nh_index->slots[s] - 1;
+            return 0;
+        }
+        s = (s + 1) & vr->nh_index->mask;
+    }
+    if (vr->n_nhs == vr->cap_nhs) {
+        uint32_t cap = vr->cap_nhs ? vr->cap_nhs * 2 : 16;
+        struct nh *nhs = realloc(vr->nhs, cap * sizeof(*nhs));
+
+        if (nhs == NULL)
+            return -ENOMEM;
+        vr->nhs = nhs;
+        vr->cap_nhs = cap;
+    }
+    vr->nhs[vr->n_nhs] = (struct nh){
+        .type = type, .family = (uint8_t)gw->family, .iface = iface, .gw = *gw, .refcnt = 1};
+    vr->nh_index->slots[s] = vr->n_nhs + 1;
+    vr->nh_index->used++;
+    *out = vr->n_nhs++;
+    return 0;
+}
+
+static void nh_put(struct vr *vr, uint32_t i)
+{
+    if (i < vr->n_nhs && vr->nhs[i].refcnt > 0)
+        vr->nhs[i].refcnt--;
+}
+
+struct vr *vr_create(struct dp *dp, const char *name, uint32_t id, char *err, size_t errlen)
+{
+    struct vr *vr;
+
+    if (name == NULL || name[0] == '\0' || strlen(name) > VR_NAME_MAX) {
+        snprintf(err, errlen, "name: must be 1-%d characters", VR_NAME_MAX);
+        return NULL;
+    }
+    for (const char *p = name; *p != '\0'; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '-')) {
+            snprintf(err, errlen, "name: '%s' may hold only A-Z a-z 0-9 _ -", name);
+            return NULL;
+        }
+    vr = calloc(1, sizeof(*vr));
+    if (vr == NULL)
+        goto nomem;
+    snprintf(vr->name, sizeof(vr->name), "%s", name);
+    vr->id = id;
+    vr->dp = dp;
+    vr->fib4 = fib4_create(NULL);
+    vr->fib6 = fib6_create(NULL);
+    vr->neigh = neigh_table_create();
+    if (vr->fib4 == NULL || vr->fib6 == NULL || vr->neigh == NULL) {
+        vr_free(vr);
+        goto nomem;
+    }
+    return vr;
+nomem:
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+}
+
+void vr_free(struct vr *vr)
+{
+    if (vr == NULL)
+        return;
+    for (int i = 0; i < VR_IFACES_MAX; i++) {
+        struct vr_iface *ifc = vr->ifaces[i];
+
+        if (ifc == NULL)
+            continue;
+        if (ifc->port != NULL)
+            ifc->port->owner = NULL;
+        acl_free(ifc->acl_in);
+        acl_free(ifc->acl_out);
+        free(ifc);
+    }
+    neigh_table_free(vr->neigh);
+    fib4_free(vr->fib4);
+    fib6_free(vr->fib6);
+    free(vr->nhs);
+    free(vr->nh_index);
+    free(vr);
+}
+
+struct vr_iface *vr_iface_find(const struct vr *vr, const char *name)
+{
+    for (int i = 0; i < VR_IFACES_MAX; i++)
+        if (vr->ifaces[i] != NULL && strcmp(vr->ifaces[i]->name, name) == 0)
+            return vr->ifaces[i];
+    return NULL;
+}
+
+/* Prefix of an interface address: the address with the host bits cleared. */
+static struct inet_prefix subnet_of(const struct inet_prefix *a)
+{
+    struct inet_prefix p = *a;
+    unsigned bits = a->addr.family == AF_INET ? 32 : 128;
+
+    for (unsigned b = p.len; b < bits; b++)
+        p.addr.u.bytes[b / 8] &= (uint8_t) ~(0x80 >> (b % 8));
+    return p;
+}
+
+static struct inet_prefix host_of(const struct inet_prefix *a)
+{
+    struct inet_prefix p = *a;
+
+    p.len = a->addr.family == AF_INET ? 32 : 128;
+    return p;
+}
+
+/* Put nh into the family's FIB for prefix p, releasing the next hop it replaces. */
+static int fib_set(struct vr *vr, const struct inet_prefix *p, uint32_t nh)
+{
+    uint32_t old;
+    int had, rc;
+
+    if (p->addr.family == AF_INET) {
+        uint32_t a = ntohl(p->addr.u.v4.s_addr);
+
+        had = fib4_route_get(vr->fib4, a, (uint8_t)p->len, &old) == 0;
+        rc = fib4_route_add(vr->fib4, a, (uint8_t)p->len, nh);
+    } else {
+        had = fib6_route_get(vr->fib6, p->addr.u.bytes, (uint8_t)p->len, &old) == 0;
+        rc = fib6_route_add(vr->fib6, p->addr.u.bytes, (uint8_t)p->len, nh);
+    }
+    if (rc == 0 && had)
+        nh_put(vr, old);
+    return rc;
+}
+
+static int fib_get(const struct vr *vr, const struct inet_prefix *p, uint32_t *nh)
+{
+    if (p->addr.family == AF_INET)
+        return fib4_route_get(vr->fib4, ntohl(p->addr.u.v4.s_addr), (uint8_t)p->len, nh);
+    return fib6_route_get(vr->fib6, p->addr.u.bytes, (uint8_t)p->len, nh);
+}
+
+static int fib_unset(struct vr *vr, const struct inet_prefix *p)
+{
+    uint32_t old;
+    int rc;
+
+    if (fib_get(vr, p, &old) != 0)
+        return -ENOENT;
+    if (p->addr.family == AF_INET)
+        rc = fib4_route_del(vr->fib4, ntohl(p->addr.u.v4.s_addr), (uint8_t)p->len);
+    else
+        rc = fib6_route_del(vr->fib6, p->addr.u.bytes, (uint8_t)p->len);
+    if (rc == 0)
+        nh_put(vr, old);
+    return rc;
+}
+
+/* Is p one of the VR's own (local or connected) prefixes? */
+static int prefix_is_own(const struct vr *vr, const struct inet_prefix *p)
+{
+    for (int i = 0; i < VR_IFACES_MAX; i++) {
+        const struct vr_iface *ifc = vr->ifaces[i];
+
+        for (unsigned j = 0; ifc != NULL && j < ifc->n_addrs; j++) {
+            struct inet_prefix s = subnet_of(&ifc->addrs[j]), h = host_of(&ifc->addrs[j]);
+
+            if (prefix_equal(&s, p) || prefix_equal(&h, p))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int iface_routes_add(struct vr *vr, struct vr_iface *ifc)
+{
+    for (unsigned j = 0; j < ifc->n_addrs; j++) {
+        struct inet_prefix s = subnet_of(&ifc->addrs[j]), h = host_of(&ifc->addrs[j]);
+        uint32_t nh;
+        int rc;
+
+        if ((rc = nh_get(vr, NH_CONNECTED, ifc->index, NULL, &nh)) != 0 ||
+            (rc = fib_set(vr, &s, nh)) != 0)
+            return rc;
+        if ((rc = nh_get(vr, NH_LOCAL, ifc->index, NULL, &nh)) != 0 ||
+            (rc = fib_set(vr, &h, nh)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+int vr_iface_add(struct vr *vr, const char *name, const uint8_t mac[6], uint16_t mtu,
+                 const struct inet_prefix *addrs, unsigned n_addrs, char *err, size_t errlen)
+{
+    struct vr_iface *ifc;
+    int slot = -1, rc;
+
+    if (name == NULL || name[0] == '\0' || strlen(name) > VR_IFNAME_MAX) {
+        snprintf(err, errlen, "name: must be 1-%d characters", VR_IFNAME_MAX);
+        return -EINVAL;
+    }
+    if (vr_iface_find(vr, name) != NULL) {
+        snprintf(err, errlen, "name: VR %s has an interface %s already", vr->name, name);
+        return -EEXIST;
+    }
+    if (n_addrs > VR_ADDRS_MAX) {
+        snprintf(err, errlen, "addresses: at most %d", VR_ADDRS_MAX);
+        return -EINVAL;
+    }
+    if (mtu < 68 || mtu > PBUF_CAP - 18) {
+        snprintf(err, errlen, "mtu: %u is not in 68-%d", mtu, PBUF_CAP - 18);
+        return -EINVAL;
+    }
+    if ((mac[0] & 1) || (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0) {
+        snprintf(err, errlen, "mac: must be a unicast, non-zero address");
+        return -EINVAL;
+    }
+    for (unsigned i = 0; i < n_addrs; i++) {
+        struct inet_addr a = addrs[i].addr;
+
+        if (vr_addr_owner(vr, &a) != NULL) {
+            snprintf(err, errlen, "addresses[%u]: VR %s has this address already", i, vr->name);
+            return -EEXIST;
+        }
+        for (unsigned j = 0; j < i; j++)
+            if (addr_equal(&addrs[j].addr, &a)) {
+                snprintf(err, errlen, "addresses[%u]: given twice", i);
+                return -EINVAL;
+            }
+    }
+    for (int i = 0; i < VR_IFACES_MAX && slot < 0; i++)
+        if (vr->ifaces[i] == NULL)
+            slot = i;
+    if (slot < 0) {
+        snprintf(err, errlen, "VR %s has %d interfaces already", vr->name, VR_IFACES_MAX);
+        return -ENOSPC;
+    }
+    ifc = calloc(1, sizeof(*ifc));
+    if (ifc == NULL)
+        return -ENOMEM;
+    snprintf(ifc->name, sizeof(ifc->name), "%s", name);
+    ifc->index = (uint16_t)slot;
+    memcpy(ifc->mac, mac, 6);
+    ifc->mtu = mtu;
+    memcpy(ifc->addrs, addrs, n_addrs * sizeof(addrs[0]));
+    ifc->n_addrs = n_addrs;
+    ifc->vr = vr;
+    vr->ifaces[slot] = ifc;
+    rc = iface_routes_add(vr, ifc);
+    if (rc != 0) {
+        vr_iface_del(vr, name);
+        snprintf(err, errlen, "out of memory for the interface's routes");
+    }
+    return rc;
+}
+
+struct iface_walk {
+    const struct vr *vr;
+    uint16_t iface;
+    struct inet_prefix *list;
+    size_t n, cap;
+};
+
+static int collect(struct iface_walk *w, int family, const void *addr, uint8_t len, uint32_t nh)
+{
+    const struct nh *h = &w->vr->nhs[nh];
+
+    if (h->iface != w->iface ||
+        (h->type != NH_UNICAST && h->type != NH_CONNECTED && h->type != NH_LOCAL))
+        return 0;
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        struct inet_prefix *l = realloc(w->list, cap * sizeof(*l));
+
+        if (l == NULL)
+            return -ENOMEM;
+        w->list = l;
+        w->cap = cap;
+    }
+    memset(&w->list[w->n], 0, sizeof(w->list[0]));
+    w->list[w->n].addr.family = family;
+    if (family == AF_INET)
+        w->list[w->n].addr.u.v4.s_addr = htonl(*(const uint32_t *)addr);
+    else
+        memcpy(w->list[w->n].addr.u.bytes, addr, 16);
+    w->list[w->n].len = len;
+    w->n++;
+    return 0;
+}
+
+static int collect4(uint32_t addr, uint8_t len, uint32_t nh, void *arg)
+{
+    return collect(arg, AF_INET, &addr, len, nh);
+}
+
+static int collect6(const uint8_t addr[16], uint8_t len, uint32_t nh, void *arg)
+{
+    return collect(arg, AF_INET6, addr, len, nh);
+}
+
+int vr_iface_del(struct vr *vr, const char *name)
+{
+    struct vr_iface *ifc = vr_iface_find(vr, name);
+    struct iface_walk w = {.vr = vr};
+
+    if (ifc == NULL)
+        return -ENOENT;
+    /* Every route through the interface goes with it, as in the kernel. */
+    w.iface = ifc->index;
+    fib4_walk(vr->fib4, collect4, &w);
+    fib6_walk(vr->fib6, collect6, &w);
+    for (size_t i = 0; i < w.n; i++)
+        fib_unset(vr, &w.list[i]);
+    free(w.list);
+    neigh_flush_iface(vr->neigh, ifc->index);
+    if (ifc->port != NULL)
+        ifc->port->owner = NULL;
+    acl_free(ifc->acl_in);
+    acl_free(ifc->acl_out);
+    vr->ifaces[ifc->index] = NULL;
+    free(ifc);
+    return 0;
+}
+
+int vr_iface_bind(struct vr_iface *ifc, struct port *port)
+{
+    if (ifc->port != NULL)
+        ifc->port->owner = NULL;
+    if (port != NULL && port->owner != NULL && port->owner != ifc)
+        ((struct vr_iface *)port->owner)->port = NULL;
+    ifc->port = port;
+    if (port != NULL)
+        port->owner = ifc;
+    return 0;
+}
+
+struct vr_iface *vr_addr_owner(const struct vr *vr, const struct inet_addr *a)
+{
+    for (int i = 0; i < VR_IFACES_MAX; i++) {
+        struct vr_iface *ifc = vr->ifaces[i];
+
+        for (unsigned j = 0; ifc != NULL && j < ifc->n_addrs; j++)
+            if (addr_equal(&ifc->addrs[j].addr, a))
+                return ifc;
+    }
+    return NULL;
+}
+
+int vr_iface_source(const struct vr_iface *ifc, int family, struct inet_addr *out)
+{
+    for (unsigned j = 0; j < ifc->n_addrs; j++) {
+        if (ifc->addrs[j].addr.family != family)
+            continue;
+        /* IPv6: prefer a global address over a link-local one */
+        if (family == AF_INET6 && ifc->addrs[j].addr.u.bytes[0] == 0xfe &&
+            (ifc->addrs[j].addr.u.bytes[1] & 0xc0) == 0x80) {
+            for (unsigned k = j + 1; k < ifc->n_addrs; k++)
+                if (ifc->addrs[k].addr.family == AF_INET6 &&
+                    !(ifc->addrs[k].addr.u.bytes[0] == 0xfe &&
+                      (ifc->addrs[k].addr.u.bytes[1] & 0xc0) == 0x80)) {
+                    *out = ifc->addrs[k].addr;
+                    return 0;
+                }
+        }
+        *out = ifc->addrs[j].addr;
+        return 0;
+    }
+    /* No address of that family here: any of the VR's (RFC 1812 4.3.2.4 allows it). */
+    for (int i = 0; i < VR_IFACES_MAX; i++) {
+        const struct vr_iface *o = ifc->vr->ifaces[i];
+
+        for (unsigned j = 0; o != NULL && j < o->n_addrs; j++)
+            if (o->addrs[j].addr.family == family) {
+                *out = o->addrs[j].addr;
+                return 0;
+            }
+    }
+    return -ENOENT;
+}
+
+/* The interface whose connected subnet holds a, or NULL. */
+static struct vr_iface *connected_iface(const struct vr *vr, const struct inet_addr *a)
+{
+    for (int i = 0; i < VR_IFACES_MAX; i++) {
+        struct vr_iface *ifc = vr->ifaces[i];
+
+        for (unsigned j = 0; ifc != NULL && j < ifc->n_addrs; j++)
+            if (prefix_contains(&ifc->addrs[j], a))
+                return ifc;
+    }
+    return NULL;
+}
+
+int vr_route_check(const struct vr *vr, const struct vr_route *r, char *err, size_t errlen)
+{
+    int fam = r->dst.addr.family;
+
+    if (fam != AF_INET && fam != AF_INET6) {
+        snprintf(err, errlen, "prefix: not an IPv4 or IPv6 prefix");
+        return -EINVAL;
+    }
+    if (r->iface >= VR_IFACES_MAX || (r->iface >= 0 && vr->ifaces[r->iface] == NULL)) {
+        snprintf(err, errlen, "dev: no such interface");
+        return -EINVAL;
+    }
+    switch (r->type) {
+    case NH_UNICAST:
+        if (r->gw.family != fam) {
+            snprintf(err, errlen, "via: must be an %s address", fam == AF_INET ? "IPv4" : "IPv6");
+            return -EINVAL;
+        }
+        if (r->iface < 0 && connected_iface(vr, &r->gw) == NULL) {
+            snprintf(err, errlen,
+                     "via: not on a connected subnet of VR %s (give dev, or add the "
+                     "interface first)",
+                     vr->name);
+            return -EINVAL;
+        }
+        if (vr_addr_owner(vr, &r->gw) != NULL) {
+            snprintf(err, errlen, "via: is an address of VR %s itself", vr->name);
+            return -EINVAL;
+        }
+        break;
+    case NH_CONNECTED:
+        if (r->iface < 0) {
+            snprintf(err, errlen, "dev: a route without via needs dev");
+            return -EINVAL;
+        }
+        break;
+    case NH_BLACKHOLE:
+    case NH_UNREACHABLE:
+    case NH_PROHIBIT:
+        break;
+    default:
+        snprintf(err, errlen, "type: not a route type the API sets");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+int vr_route_add(struct vr *vr, const struct vr_route *r)
+{
+    uint16_t iface = 0;
+    uint32_t nh;
+    int rc;
+
+    /* The VR's own local and connected routes outrank anything else. */
+    if (prefix_is_own(vr, &r->dst))
+        return 0;
+    if (r->iface >= 0)
+        iface = (uint16_t)r->iface;
+    else if (r->type == NH_UNICAST)
+        iface = connected_iface(vr, &r->gw)->index;
+    rc = nh_get(vr, (uint8_t)r->type, iface, r->type == NH_UNICAST ? &r->gw : NULL, &nh);
+    if (rc != 0)
+        return rc;
+    rc = fib_set(vr, &r->dst, nh);
+    if (rc != 0)
+        nh_put(vr, nh);
+    return rc;
+}
+
+int vr_route_del(struct vr *vr, const struct inet_prefix *dst)
+{
+    if (prefix_is_own(vr, dst))
+        return 0;
+    return fib_unset(vr, dst);
+}
+
+const struct nh *vr_route_lookup(const struct vr *vr, const struct inet_addr *a)
+{
+    uint32_t nh = a->family == AF_INET ? fib4_lookup(vr->fib4, ntohl(a->u.v4.s_addr))
+                                       : fib6_lookup(vr->fib6, a->u.bytes);
+
+    return nh == FIB_NH_NONE ? NULL : &vr->nhs[nh];
+}
+
+size_t vr_route_count(const struct vr *vr, int family)
+{
+    return family == AF_INET ? fib4_count(vr->fib4) : fib6_count(vr->fib6);
+}

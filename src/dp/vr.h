@@ -1,0 +1,130 @@
+/*
+ * vr.h - a virtual router's data plane: interfaces bound to ports, a FIB per
+ * family (src/fib), the next-hop table the FIBs index, the neighbour table,
+ * per-interface ACLs and counters. The control plane (BIRD, FRR or
+ * vroom-routerd in the VR's container) changes this only through the
+ * data-plane hypervisor API (api.c) or the netlink shim (shim.c); packets
+ * go through it in pipeline.c.
+ *
+ * Routes a VR has of its own: each interface address gives a local route
+ * (/32 or /128: packets to it are punted to the container) and a connected
+ * route for its subnet. These outrank routes from the API for the same
+ * prefix, as the kernel's local and connected routes do.
+ */
+#ifndef VROOM_DP_VR_H
+#define VROOM_DP_VR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dp/acl.h"
+#include "dp/counters.h"
+#include "dp/pbuf.h"
+#include "lib/inet.h"
+
+#define VR_NAME_MAX   31
+#define VR_IFACES_MAX 64
+#define VR_ADDRS_MAX  16
+#define VR_IFNAME_MAX 15
+
+struct dp;
+struct port;
+struct fib4;
+struct fib6;
+struct neigh_table;
+
+enum nh_type {
+    NH_UNICAST,     /* via a gateway on iface */
+    NH_CONNECTED,   /* the destination itself is on iface */
+    NH_LOCAL,       /* one of the VR's own addresses: punt */
+    NH_BLACKHOLE,   /* drop silently */
+    NH_UNREACHABLE, /* drop, ICMP unreachable */
+    NH_PROHIBIT,    /* drop, ICMP administratively prohibited */
+};
+
+struct nh {
+    uint8_t type;   /* enum nh_type */
+    uint8_t family; /* of gw */
+    uint16_t iface; /* index in vr->ifaces, for UNICAST/CONNECTED/LOCAL */
+    struct inet_addr gw;
+    uint32_t refcnt; /* routes using it; 0 = free slot */
+};
+
+struct vr_iface {
+    char name[VR_IFNAME_MAX + 1];
+    uint16_t index;
+    uint8_t mac[6];
+    uint16_t mtu;
+    struct inet_prefix addrs[VR_ADDRS_MAX]; /* address + subnet length */
+    unsigned n_addrs;
+    struct port *port; /* bound port, or NULL: frames for it are dropped */
+    struct port *tap;  /* the tap in the container: punt and inject */
+    struct acl *acl_in, *acl_out;
+    struct vr *vr;
+    struct counters st;
+};
+
+struct vr {
+    char name[VR_NAME_MAX + 1];
+    uint32_t id;
+    struct dp *dp;
+    struct fib4 *fib4;
+    struct fib6 *fib6;
+    struct nh *nhs;
+    uint32_t n_nhs, cap_nhs;
+    struct nh_index *nh_index; /* dedup: (type, iface, gw) -> nh */
+    struct vr_iface *ifaces[VR_IFACES_MAX];
+    struct neigh_table *neigh;
+    uint64_t route_seq;   /* last sequence number applied through the API */
+    uint64_t icmp_tokens; /* ICMP error rate limit (token bucket) */
+    uint64_t icmp_last_ns;
+    void *container; /* container.c's state, or NULL */
+    struct counters st;
+};
+
+/* A route as the API and the shim give it. */
+struct vr_route {
+    struct inet_prefix dst;
+    enum nh_type type;
+    struct inet_addr gw; /* UNICAST: family != 0 */
+    int iface;           /* -1: found from gw's connected subnet */
+};
+
+/* Create an empty VR. NULL with err set. */
+struct vr *vr_create(struct dp *dp, const char *name, uint32_t id, char *err, size_t errlen);
+/* Free the VR and everything it owns; ports it was bound to are unbound, not closed. */
+void vr_free(struct vr *vr);
+
+/* Interfaces. -EEXIST, -ENOSPC, -EINVAL (err says which field). */
+int vr_iface_add(struct vr *vr, const char *name, const uint8_t mac[6], uint16_t mtu,
+                 const struct inet_prefix *addrs, unsigned n_addrs, char *err, size_t errlen);
+int vr_iface_del(struct vr *vr, const char *name);
+struct vr_iface *vr_iface_find(const struct vr *vr, const char *name);
+/* Bind to port (NULL unbinds); takes over the port from any other binding. */
+int vr_iface_bind(struct vr_iface *ifc, struct port *port);
+
+/* Routes. vr_route_check validates (0 or -EINVAL with err); add/del apply. */
+int vr_route_check(const struct vr *vr, const struct vr_route *r, char *err, size_t errlen);
+int vr_route_add(struct vr *vr, const struct vr_route *r);
+/* 0, or -ENOENT if there was no such route. Local and connected routes stay. */
+int vr_route_del(struct vr *vr, const struct inet_prefix *dst);
+
+/* The next hop for index i (from a FIB lookup). */
+static inline const struct nh *vr_nh(const struct vr *vr, uint32_t i)
+{
+    return &vr->nhs[i];
+}
+
+/* Longest-prefix match: the next hop, or NULL. */
+const struct nh *vr_route_lookup(const struct vr *vr, const struct inet_addr *a);
+
+/* Is a one of the VR's addresses (any interface)? The interface, or NULL. */
+struct vr_iface *vr_addr_owner(const struct vr *vr, const struct inet_addr *a);
+
+/* An address of ifc to send ICMP errors from, of the family; 0 if found, -ENOENT. */
+int vr_iface_source(const struct vr_iface *ifc, int family, struct inet_addr *out);
+
+/* Route counts. */
+size_t vr_route_count(const struct vr *vr, int family);
+
+#endif
