@@ -28,6 +28,8 @@ uint32_t pkt_csum_add(uint32_t sum, const void *buf, size_t len)
         p += 8;
         len -= 8;
     }
+    /* Fold to 33 bits so the tail below cannot overflow 64. */
+    acc = (acc & 0xffffffffu) + (acc >> 32);
     if (len >= 4) {
         uint32_t w;
 
