@@ -56,6 +56,17 @@ struct nl_cache {
     unsigned gen;        /* bumped by each full dump, see nl_cache_sweep() */
 };
 
+/*
+ * Whether buf[0..len) starts with a whole netlink message. libmnl 1.0.4's
+ * mnl_nlmsg_ok() compares nlmsg_len as a signed int, so a length of 2^31 or
+ * more passes it: every walk over messages uses this instead.
+ */
+static inline bool nl_msg_ok(const struct nlmsghdr *nlh, int len)
+{
+    return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+           nlh->nlmsg_len <= (unsigned)len;
+}
+
 void nl_cache_init(struct nl_cache *c);
 /* Free every cached link and nexthop (the callback and table stay). */
 void nl_cache_clear(struct nl_cache *c);

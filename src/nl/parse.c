@@ -593,7 +593,7 @@ int nl_cache_feed(struct nl_cache *c, const void *buf, size_t len)
     int left = len > INT32_MAX ? INT32_MAX : (int)len;
     int n = 0;
 
-    while (mnl_nlmsg_ok(nlh, left)) {
+    while (nl_msg_ok(nlh, left)) {
         nl_cache_handle(c, nlh);
         n++;
         nlh = mnl_nlmsg_next(nlh, &left);

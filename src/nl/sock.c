@@ -199,7 +199,7 @@ static int sock_wait(struct nl_sock *s, uint32_t seq, nl_reply_fn reply, void *a
         if (n < 0)
             return (int)n;
         int left = (int)n;
-        for (const struct nlmsghdr *nlh = (const void *)s->buf; mnl_nlmsg_ok(nlh, left);
+        for (const struct nlmsghdr *nlh = (const void *)s->buf; nl_msg_ok(nlh, left);
              nlh = mnl_nlmsg_next(nlh, &left)) {
             bool ours = nlh->nlmsg_seq == seq && nlh->nlmsg_pid == s->portid;
 
@@ -365,7 +365,7 @@ int nl_sock_process(struct nl_sock *s)
             int left = (int)n;
             const struct nlmsghdr *nlh = (const void *)s->buf;
 
-            for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+            for (; nl_msg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
                 if (nlh->nlmsg_type >= NLMSG_MIN_TYPE)
                     nl_cache_handle(&s->cache, nlh);
                 handled++;

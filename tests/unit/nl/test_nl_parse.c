@@ -489,7 +489,8 @@ static void test13_malformed_nh_link(void **state)
     assert_null(nl_cache_link_name(&cache, 9));
 }
 
-/* 14. Check that a buffer whose framing is wrong is refused after the whole messages before it. */
+/* 14. Check that a buffer whose framing is wrong (short, overlong, huge nlmsg_len) is refused after
+ * the whole messages before it. */
 static void test14_framing(void **state)
 {
     static const uint8_t raw[] = {
@@ -503,6 +504,12 @@ static void test14_framing(void **state)
     (void)state;
     feed_bad(raw, sizeof(raw));
     feed_bad(raw, 7); /* shorter than a header */
+    {
+        /* nlmsg_len >= 2^31: negative as an int, which libmnl 1.0.4 lets through */
+        struct nlmsghdr huge = {.nlmsg_len = 0x80000010u, .nlmsg_type = RTM_NEWROUTE};
+
+        feed_bad(&huge, sizeof(huge));
+    }
 
     nlh = route_msg(RTM_NEWROUTE, AF_INET, "10.1.0.0", 16);
     len = nlh->nlmsg_len;
