@@ -2,6 +2,7 @@
  * dp.c - the data plane's objects and events: VRs, ports, their watchers,
  * transmit batching and the timer. Packets: pipeline.c. See dp.h.
  */
+#include "dp/container.h"
 #include "dp/dp_impl.h"
 #include "dp/neigh.h"
 #include "lib/log.h"
@@ -187,6 +188,7 @@ int dp_vr_delete(struct dp *dp, const char *name)
             }
         }
         dp->vrs[i] = NULL;
+        container_free(dp, vr);
         vr_free(vr);
         return 0;
     }
