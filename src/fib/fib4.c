@@ -146,47 +146,47 @@ size_t fib4_memory(const struct fib4 *fib)
 }
 
 /*
- * A burst walks the trie level by level for a group of addresses at once:
- * the loads of one level are independent of each other, so their cache
- * misses overlap instead of queueing behind each other as in a loop of
- * single lookups.
+ * A burst is looked up in three passes over groups of addresses: prefetch
+ * their top-level entries, read them and prefetch the nodes they point to,
+ * then finish each walk. The cache misses of a group overlap instead of
+ * queueing behind each other as they do in a loop of single lookups.
  */
-#define BULK_GROUP 32
+#define BULK_GROUP 64
 
 void fib4_lookup_bulk(const struct fib4 *fib, const uint32_t *addrs, uint32_t *nhs, size_t n)
 {
     uintptr_t root = __atomic_load_n(&fib->root, __ATOMIC_CONSUME);
     const uint64_t *dir = (const uint64_t *)(root & ~(uintptr_t)63);
     unsigned bits = (unsigned)(root & 63);
-    const struct fib_node *node[BULK_GROUP];
-    uint64_t key[BULK_GROUP];
+    uint64_t e[BULK_GROUP];
 
     for (size_t base = 0; base < n; base += BULK_GROUP) {
+        const uint32_t *a = addrs + base;
         size_t k = n - base < BULK_GROUP ? n - base : BULK_GROUP;
-        uint32_t live = 0;
+        for (size_t i = 0; i < k; i++)
+            __builtin_prefetch(&dir[a[i] >> (32 - bits)]);
         for (size_t i = 0; i < k; i++) {
-            uint32_t a = addrs[base + i];
-            uint64_t e = __atomic_load_n(&dir[a >> (32 - bits)], __ATOMIC_CONSUME);
-            if (fib_entry_is_leaf(e)) {
-                nhs[base + i] = fib_entry_nh(e);
+            e[i] = __atomic_load_n(&dir[a[i] >> (32 - bits)], __ATOMIC_CONSUME);
+            if (!fib_entry_is_leaf(e[i])) {
+                __builtin_prefetch((const void *)(uintptr_t)e[i]);
+                __builtin_prefetch((const char *)(uintptr_t)e[i] + 64);
+            }
+        }
+        for (size_t i = 0; i < k; i++) {
+            if (fib_entry_is_leaf(e[i])) {
+                nhs[base + i] = fib_entry_nh(e[i]);
                 continue;
             }
-            node[i] = (const struct fib_node *)(uintptr_t)e;
-            key[i] = (uint64_t)a << (32 + bits);
-            live |= 1u << i;
-        }
-        while (live) {
-            for (uint32_t m = live; m; m &= m - 1) {
-                unsigned i = (unsigned)__builtin_ctz(m);
-                const struct fib_node *nd = node[i];
-                unsigned s = (unsigned)(key[i] >> 58);
-                if (nd->vector >> s & 1) {
-                    node[i] = fib_node_child(nd, s);
-                    key[i] <<= 6;
-                } else {
+            const struct fib_node *nd = (const struct fib_node *)(uintptr_t)e[i];
+            uint64_t key = (uint64_t)a[i] << (32 + bits);
+            for (;;) {
+                unsigned s = (unsigned)(key >> 58);
+                if (!(nd->vector >> s & 1)) {
                     nhs[base + i] = fib_node_leaf(nd, s);
-                    live &= ~(1u << i);
+                    break;
                 }
+                nd = fib_node_child(nd, s);
+                key <<= 6;
             }
         }
     }

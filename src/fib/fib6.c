@@ -155,8 +155,12 @@ size_t fib6_memory(const struct fib6 *fib)
     return fib ? fib_table_memory(table(fib)) : 0;
 }
 
-/* Level by level for a group of addresses at once, so that cache misses
- * overlap (see fib4_lookup_bulk). */
+/*
+ * IPv6 walks are deep (a /48 is five nodes below the top level), so a burst
+ * goes level by level for a group of addresses at once: each step's node is
+ * prefetched and only read on the next round, after the other addresses'
+ * steps, so the misses of the whole group overlap at every level.
+ */
 #define BULK_GROUP 32
 
 void fib6_lookup_bulk(const struct fib6 *fib, const uint8_t (*addrs)[16], uint32_t *nhs, size_t n)
@@ -170,6 +174,8 @@ void fib6_lookup_bulk(const struct fib6 *fib, const uint8_t (*addrs)[16], uint32
     for (size_t base = 0; base < n; base += BULK_GROUP) {
         size_t k = n - base < BULK_GROUP ? n - base : BULK_GROUP;
         uint32_t live = 0;
+        for (size_t i = 0; i < k; i++)
+            __builtin_prefetch(&dir[fib6_load_be64(addrs[base + i]) >> (64 - bits)]);
         for (size_t i = 0; i < k; i++) {
             uint64_t hi = fib6_load_be64(addrs[base + i]), lo = fib6_load_be64(addrs[base + i] + 8);
             uint64_t e = __atomic_load_n(&dir[hi >> (64 - bits)], __ATOMIC_CONSUME);
@@ -178,6 +184,7 @@ void fib6_lookup_bulk(const struct fib6 *fib, const uint8_t (*addrs)[16], uint32
                 continue;
             }
             node[i] = (const struct fib_node *)(uintptr_t)e;
+            __builtin_prefetch(node[i]);
             khi[i] = hi << bits | lo >> (64 - bits);
             klo[i] = lo << bits;
             live |= 1u << i;
@@ -189,6 +196,7 @@ void fib6_lookup_bulk(const struct fib6 *fib, const uint8_t (*addrs)[16], uint32
                 unsigned s = (unsigned)(khi[i] >> 58);
                 if (nd->vector >> s & 1) {
                     node[i] = fib_node_child(nd, s);
+                    __builtin_prefetch(node[i]);
                     khi[i] = khi[i] << 6 | klo[i] >> 58;
                     klo[i] <<= 6;
                 } else {
