@@ -325,6 +325,9 @@ int lab_down(const char *name, char *err, size_t errlen)
     /* 2. Anything else still inside its namespaces (started through exec). */
     n_ns = lab_netns_list(name, &nss);
     stop_processes_in(nss, n_ns);
+    /* listed again: a stopped daemon (vroomd) may have removed namespaces of its own */
+    strv_free(nss, n_ns);
+    n_ns = lab_netns_list(name, &nss);
 
     /* 3. The namespaces; their veths go with them. */
     if (n_ns > 0) {
