@@ -22,6 +22,7 @@
 
 #include "nl/nl_impl.h"
 
+/* Message buffers start zeroed: libmnl 1.0.4 leaves attribute padding as it finds it. */
 #define LINK_MSG_SIZE 512
 
 int nl_tap_create(const char *name, int *ifindex)
@@ -77,7 +78,7 @@ static struct nlmsghdr *link_msg(char *buf, uint16_t type, int ifindex)
 
 int nl_link_move(struct nl_sock *s, int ifindex, int netns_fd, const char *newname)
 {
-    char buf[LINK_MSG_SIZE];
+    char buf[LINK_MSG_SIZE] = {0};
     struct nlmsghdr *nlh;
 
     if (ifindex <= 0 || netns_fd < 0 || (newname && strlen(newname) >= IFNAMSIZ))
@@ -91,7 +92,7 @@ int nl_link_move(struct nl_sock *s, int ifindex, int netns_fd, const char *newna
 
 int nl_link_set_mac(struct nl_sock *s, int ifindex, const uint8_t mac[6])
 {
-    char buf[LINK_MSG_SIZE];
+    char buf[LINK_MSG_SIZE] = {0};
     struct nlmsghdr *nlh;
 
     if (ifindex <= 0)
@@ -103,7 +104,7 @@ int nl_link_set_mac(struct nl_sock *s, int ifindex, const uint8_t mac[6])
 
 int nl_link_set_mtu(struct nl_sock *s, int ifindex, unsigned mtu)
 {
-    char buf[LINK_MSG_SIZE];
+    char buf[LINK_MSG_SIZE] = {0};
     struct nlmsghdr *nlh;
 
     if (ifindex <= 0 || mtu == 0)
@@ -115,7 +116,7 @@ int nl_link_set_mtu(struct nl_sock *s, int ifindex, unsigned mtu)
 
 int nl_link_set_up(struct nl_sock *s, int ifindex, bool up)
 {
-    char buf[LINK_MSG_SIZE];
+    char buf[LINK_MSG_SIZE] = {0};
     struct nlmsghdr *nlh;
     struct ifinfomsg *ifi;
 
@@ -141,7 +142,7 @@ static int link_index_reply(const struct nlmsghdr *nlh, void *arg)
 
 int nl_link_index(struct nl_sock *s, const char *name)
 {
-    char buf[LINK_MSG_SIZE];
+    char buf[LINK_MSG_SIZE] = {0};
     struct nlmsghdr *nlh;
     int ifindex = 0, err;
 
@@ -157,7 +158,7 @@ int nl_link_index(struct nl_sock *s, const char *name)
 
 int nl_link_delete(struct nl_sock *s, int ifindex)
 {
-    char buf[LINK_MSG_SIZE];
+    char buf[LINK_MSG_SIZE] = {0};
 
     if (ifindex <= 0)
         return -EINVAL;
@@ -167,7 +168,7 @@ int nl_link_delete(struct nl_sock *s, int ifindex)
 static int addr_change(struct nl_sock *s, uint16_t type, int ifindex, int family, const void *addr,
                        uint8_t prefix_len)
 {
-    char buf[LINK_MSG_SIZE];
+    char buf[LINK_MSG_SIZE] = {0};
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
     struct ifaddrmsg *ifa;
     size_t alen = family == AF_INET ? 4 : 16;

@@ -13,6 +13,7 @@
 
 #include "nl/nl_impl.h"
 
+/* Zeroed before use: libmnl 1.0.4 leaves attribute padding as it finds it. */
 #define ROUTE_MSG_SIZE 2048
 
 static size_t family_len(int family)
@@ -56,7 +57,7 @@ static int route_check(const struct nl_route *rt, bool del)
 
 static int route_change(struct nl_sock *s, uint16_t type, uint16_t flags, const struct nl_route *rt)
 {
-    char buf[ROUTE_MSG_SIZE];
+    char buf[ROUTE_MSG_SIZE] = {0};
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
     struct rtmsg *rtm;
     uint32_t table = rt->table ? rt->table : RT_TABLE_MAIN;

@@ -242,7 +242,7 @@ int nl_sock_request(struct nl_sock *s, struct nlmsghdr *nlh, nl_reply_fn reply, 
 /* Dump every object of type (RTM_GETLINK, RTM_GETNEXTHOP, RTM_GETROUTE) into the cache. */
 static int sock_dump(struct nl_sock *s, uint16_t type)
 {
-    char buf[MNL_NLMSG_HDRLEN + 32];
+    char buf[MNL_NLMSG_HDRLEN + 32] = {0};
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
     int err;
 
