@@ -582,7 +582,8 @@ static void test08_slow_client(void **state)
     /* The slow client now finds some replies, then the end. */
     while ((n = read(fd, buf, sizeof(buf))) > 0)
         got += (size_t)n;
-    assert_int_equal(n, 0);
+    /* EOF, or ECONNRESET if the server closed with requests of ours still unread. */
+    assert_true(n == 0 || (n < 0 && errno == ECONNRESET));
     assert_true(got < 64 * 65536);
     close(fd);
     assert_int_equal(call(c, "stats", NULL, &r, &err), 0);
