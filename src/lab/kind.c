@@ -11,12 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct lab_kind *const kinds[] = {
-    &kind_linux,
-    &kind_bird,
-    &kind_frr,
-    &kind_openbgpd,
+    &kind_linux, &kind_bird, &kind_frr, &kind_openbgpd, &kind_host, &kind_vrouter,
 };
 
 const struct lab_kind *lab_kind_find(const char *name)
@@ -29,7 +27,7 @@ const struct lab_kind *lab_kind_find(const char *name)
 
 const char *lab_kind_names(void)
 {
-    return "linux, bird, frr, openbgpd";
+    return "linux, bird, frr, openbgpd, host, vroom-router";
 }
 
 char **kind_argv(const char *const *prefix, int argc, char **args)
@@ -60,6 +58,23 @@ int kind_node_file(const struct lab *lab, const struct topo_node *n, const char 
     if ((size_t)snprintf(buf, len, "%s/%s", dir, file) >= len)
         return -ENAMETOOLONG;
     return 0;
+}
+
+const char *kind_vroom_bin(const char *prog, char *buf, size_t len)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    char *slash;
+
+    if (n <= 0)
+        return prog;
+    self[n] = '\0';
+    slash = strrchr(self, '/');
+    if (slash == NULL)
+        return prog;
+    *slash = '\0';
+    snprintf(buf, len, "%s/%s", self, prog);
+    return access(buf, X_OK) == 0 ? buf : prog;
 }
 
 char *kind_join(int argc, char **args)

@@ -18,6 +18,17 @@ struct lab_kind {
     const char *name;
     int router;       /* forwards packets: IP forwarding on in its namespace */
     int needs_config; /* a config file is required */
+    int placed;       /* lives on a host node (`host:`), in a namespace the host makes */
+    int start_first;  /* started before the other kinds (hosts, which the placed need) */
+
+    /* The node's namespace name, when it is not LAB-NODE. */
+    void (*netns)(const struct lab *lab, const struct topo_node *n, char *buf, size_t len);
+
+    /* Where the lab's end of link `link` (endpoint e) of this node is: the
+     * namespace and interface name the veth is made with. NULL: LAB-NODE and
+     * the interface named in the topology. */
+    void (*link_end)(const struct lab *lab, const struct topo_node *n, size_t link, int e, char *ns,
+                     size_t nslen, char *ifname, size_t iflen);
 
     /* Check the node's config with the daemon's own checker, before anything
      * is created. 0, or -EINVAL with the reason in err. */
@@ -48,6 +59,8 @@ extern const struct lab_kind kind_linux;
 extern const struct lab_kind kind_bird;
 extern const struct lab_kind kind_frr;
 extern const struct lab_kind kind_openbgpd;
+extern const struct lab_kind kind_host;
+extern const struct lab_kind kind_vrouter;
 
 /* Helpers for kinds: a malloc'd NULL-terminated argv of prefix (NULL-terminated)
  * followed by the argc strings of args (which may be NULL). */
@@ -59,6 +72,9 @@ int kind_node_file(const struct lab *lab, const struct topo_node *n, const char 
 
 /* Join args with spaces into one malloc'd string ("" if none). */
 char *kind_join(int argc, char **args);
+
+/* The path of a vroom program installed beside vroom-lab ("vroomd", "vroomctl"). */
+const char *kind_vroom_bin(const char *prog, char *buf, size_t len);
 
 /* Run argv in the node's namespace until it exits 0 or timeout_ms passes.
  * 0, or -ETIMEDOUT with the command's last output in err. */

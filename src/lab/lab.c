@@ -66,7 +66,25 @@ const struct topo *lab_topo(const struct lab *lab)
 
 void lab_node_ns(const struct lab *lab, const struct topo_node *n, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s-%s", lab->name, n->name);
+    if (n->kind != NULL && n->kind->netns != NULL)
+        n->kind->netns(lab, n, buf, len);
+    else
+        snprintf(buf, len, "%s-%s", lab->name, n->name);
+}
+
+/* Where the veth of link i, end e, is made. */
+static void link_end(const struct lab *lab, size_t i, int e, char *ns, size_t nslen, char *ifname,
+                     size_t iflen)
+{
+    const struct topo_link *tl = &lab->t->links[i];
+    const struct topo_node *n = &lab->t->nodes[tl->ep[e].node];
+
+    if (n->kind->link_end != NULL) {
+        n->kind->link_end(lab, n, i, e, ns, nslen, ifname, iflen);
+        return;
+    }
+    lab_node_ns(lab, n, ns, nslen);
+    snprintf(ifname, iflen, "%s", tl->ep[e].ifname);
 }
 
 int lab_node_dir(const struct lab *lab, const struct topo_node *n, char *buf, size_t len)
@@ -184,9 +202,12 @@ static int lab_load_records(struct lab *lab)
         if (sscanf(line, "topology %4095s", a) == 1) {
             snprintf(lab->topofile, sizeof(lab->topofile), "%s", a);
         } else if (sscanf(line, "node %63s %63s", b, c) == 2) {
+            char host[64] = "", control[64] = "none";
             struct topo_node *tn;
 
-            if (strlen(b) > TOPO_NODE_NAME_MAX || lab_kind_find(c) == NULL)
+            sscanf(line, "node %*s %*s %63s %63s", host, control);
+            if (strlen(b) > TOPO_NODE_NAME_MAX || lab_kind_find(c) == NULL ||
+                strlen(host) > TOPO_NODE_NAME_MAX)
                 continue; /* not ours to trust: skip, down still finds namespaces */
             if (lab->t->n_nodes == cap_nodes) {
                 cap_nodes = cap_nodes * 2 + 8;
@@ -198,6 +219,8 @@ static int lab_load_records(struct lab *lab)
             memset(tn, 0, sizeof(*tn));
             strcpy(tn->name, b);
             tn->kind = lab_kind_find(c);
+            strcpy(tn->host, host);
+            tn->control = strcmp(control, "none") != 0 ? lab_kind_find(control) : NULL;
         } else if (sscanf(line, "pid %d %llu %63s %63s", &pid, &st, c, d) == 4) {
             struct lab_pid *p;
 
@@ -462,25 +485,33 @@ static int lab_up_steps(struct lab *lab, char *err, size_t errlen)
         return seterr(err, errlen, -errno, "%s: %s", path, strerror(errno));
     record(lab, "lab %s", t->name);
     record(lab, "topology %s", t->file);
-    for (size_t i = 0; i < t->n_nodes; i++)
-        record(lab, "node %s %s", t->nodes[i].name, t->nodes[i].kind->name);
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        const struct topo_node *tn = &t->nodes[i];
+
+        if (tn->kind->placed)
+            record(lab, "node %s %s %s %s", tn->name, tn->kind->name, tn->host,
+                   tn->control != NULL ? tn->control->name : "none");
+        else
+            record(lab, "node %s %s", tn->name, tn->kind->name);
+    }
 
     /* Namespaces and veth pairs, made inside the namespaces directly. */
     for (size_t i = 0; i < t->n_nodes; i++) {
         char ns[64];
 
+        if (t->nodes[i].kind->placed)
+            continue; /* its host's vroomd makes its namespace */
         lab_node_ns(lab, &t->nodes[i], ns, sizeof(ns));
         record(lab, "netns %s", ns);
         sbuf_printf(&b, "netns add %s\n", ns);
     }
     for (size_t i = 0; i < t->n_links; i++) {
-        const struct topo_link *tl = &t->links[i];
-        char ns0[64], ns1[64];
+        char ns0[64], ns1[64], if0[16], if1[16];
 
-        lab_node_ns(lab, &t->nodes[tl->ep[0].node], ns0, sizeof(ns0));
-        lab_node_ns(lab, &t->nodes[tl->ep[1].node], ns1, sizeof(ns1));
-        sbuf_printf(&b, "link add %s netns %s type veth peer name %s netns %s\n", tl->ep[0].ifname,
-                    ns0, tl->ep[1].ifname, ns1);
+        link_end(lab, i, 0, ns0, sizeof(ns0), if0, sizeof(if0));
+        link_end(lab, i, 1, ns1, sizeof(ns1), if1, sizeof(if1));
+        sbuf_printf(&b, "link add %s netns %s type veth peer name %s netns %s\n", if0, ns0, if1,
+                    ns1);
     }
     rc = run_batch(NULL, b.s, err, errlen, "namespaces and links");
     free(b.s);
@@ -488,16 +519,19 @@ static int lab_up_steps(struct lab *lab, char *err, size_t errlen)
         return rc;
 
     for (size_t i = 0; i < t->n_nodes; i++)
-        if ((rc = setup_node(lab, &t->nodes[i], err, errlen)) != 0)
+        if (!t->nodes[i].kind->placed && (rc = setup_node(lab, &t->nodes[i], err, errlen)) != 0)
             return rc;
 
-    for (size_t i = 0; i < t->n_nodes; i++) {
-        const struct topo_node *tn = &t->nodes[i];
+    /* hosts first: the routers placed on them need their vroomd */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < t->n_nodes; i++) {
+            const struct topo_node *tn = &t->nodes[i];
 
-        if (tn->kind->start == NULL)
-            continue;
-        if ((rc = tn->kind->start(lab, tn, err, errlen)) != 0)
-            return rc;
+            if (tn->kind->start == NULL || tn->kind->start_first != (pass == 0))
+                continue;
+            if ((rc = tn->kind->start(lab, tn, err, errlen)) != 0)
+                return rc;
+        }
     }
     record(lab, "up");
     return 0;
@@ -587,16 +621,36 @@ int lab_exec(struct lab *lab, const char *node, char **argv, char *err, size_t e
 
 int lab_cli(struct lab *lab, const char *node, int argc, char **args, char *err, size_t errlen)
 {
-    struct topo_node *tn = lab_node(lab, node, err, errlen);
+    char name[TOPO_NODE_NAME_MAX + 16];
+    const struct lab_kind *kind;
+    struct topo_node *tn;
+    char *slash;
     char **argv;
 
+    /* NODE/control: the routing suite in a vroom-router's container */
+    snprintf(name, sizeof(name), "%s", node);
+    slash = strchr(name, '/');
+    if (slash != NULL)
+        *slash++ = '\0';
+    tn = lab_node(lab, name, err, errlen);
     if (tn == NULL)
         return -ENOENT;
-    if (tn->kind->cli_argv == NULL)
-        return seterr(err, errlen, -EOPNOTSUPP, "node %s of kind %s has no CLI", node,
-                      tn->kind->name);
-    argv = tn->kind->cli_argv(lab, tn, argc, args);
-    return lab_exec(lab, node, argv, err, errlen);
+    kind = tn->kind;
+    if (slash != NULL) {
+        if (strcmp(slash, "control") != 0 || tn->control == NULL)
+            return seterr(err, errlen, -EINVAL, "node %s has no %s", name, slash);
+        kind = tn->control;
+    }
+    if (kind->cli_argv == NULL)
+        return seterr(err, errlen, -EOPNOTSUPP, "node %s of kind %s has no CLI", name, kind->name);
+    argv = kind->cli_argv(lab, tn, argc, args);
+    /* vroomctl talks to a socket: it runs here, not in the node */
+    if (tn->kind->placed && slash == NULL) {
+        fflush(NULL);
+        execvp(argv[0], argv);
+        return seterr(err, errlen, -errno, "exec %s: %s", argv[0], strerror(errno));
+    }
+    return lab_exec(lab, name, argv, err, errlen);
 }
 
 static const struct lab_pid *node_pids(const struct lab *lab, const char *node, size_t *i)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,7 +137,8 @@ cleanup:
     return rc;
 }
 
-int proc_spawn(const char *ns, char *const argv[], const char *logpath, pid_t *pid)
+static int spawn(const char *ns, char *const argv[], const char *logpath, pid_t *pid,
+                 int netns_only)
 {
     int logfd = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     pid_t child;
@@ -157,11 +159,34 @@ int proc_spawn(const char *ns, char *const argv[], const char *logpath, pid_t *p
         dup2(logfd, STDOUT_FILENO);
         dup2(logfd, STDERR_FILENO);
         signal(SIGPIPE, SIG_DFL);
+        if (netns_only && ns != NULL) {
+            char path[256];
+            int fd;
+
+            snprintf(path, sizeof(path), "/var/run/netns/%s", ns);
+            fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) {
+                fprintf(stderr, "netns %s: %s\n", ns, strerror(errno));
+                _exit(127);
+            }
+            close(fd);
+            exec_in_ns(NULL, argv);
+        }
         exec_in_ns(ns, argv);
     }
     close(logfd);
     *pid = child;
     return 0;
+}
+
+int proc_spawn(const char *ns, char *const argv[], const char *logpath, pid_t *pid)
+{
+    return spawn(ns, argv, logpath, pid, 0);
+}
+
+int proc_spawn_netns_only(const char *ns, char *const argv[], const char *logpath, pid_t *pid)
+{
+    return spawn(ns, argv, logpath, pid, 1);
 }
 
 /* Fields of /proc/PID/stat after the command name: state is field 3, starttime 22. */

@@ -28,6 +28,13 @@ int proc_run(const char *ns, char *const argv[], const char *input, char *out, s
  */
 int proc_spawn(const char *ns, char *const argv[], const char *logpath, pid_t *pid);
 
+/*
+ * The same, entering only the network namespace (setns), not the private
+ * mount namespace `ip netns exec` makes: for a daemon that itself creates
+ * namespaces (vroomd), whose bind mounts must be seen by everyone.
+ */
+int proc_spawn_netns_only(const char *ns, char *const argv[], const char *logpath, pid_t *pid);
+
 /* Start time of pid in clock ticks since boot, or 0 if there is no such process. */
 unsigned long long proc_starttime(pid_t pid);
 

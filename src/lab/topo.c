@@ -320,7 +320,7 @@ static int load_config_path(struct loader *ld, struct topo_node *tn, yaml_node_t
 
 static int load_node(struct loader *ld, yaml_node_t *k, yaml_node_t *v, struct topo_node *tn)
 {
-    yaml_node_t *kind_node = NULL;
+    yaml_node_t *kind_node = NULL, *control_node = NULL;
     const char *name;
     int rc;
 
@@ -371,10 +371,24 @@ static int load_node(struct loader *ld, yaml_node_t *k, yaml_node_t *v, struct t
         } else if (strcmp(key, "daemons") == 0) {
             if ((rc = load_string_list(ld, pv, "daemons", &tn->daemons, NULL, &tn->n_daemons)) != 0)
                 return rc;
+        } else if (strcmp(key, "host") == 0) {
+            if ((rc = expect_scalar(ld, pv, "host", &text)) != 0)
+                return rc;
+            if (!name_valid(text, TOPO_NODE_NAME_MAX, "-"))
+                return fail(ld, pv, "host '%s' is not a valid node name", text);
+            strcpy(tn->host, text);
+        } else if (strcmp(key, "control") == 0) {
+            if ((rc = expect_scalar(ld, pv, "control", &text)) != 0)
+                return rc;
+            if (strcmp(text, "bird") == 0 || strcmp(text, "frr") == 0)
+                tn->control = lab_kind_find(text);
+            else if (strcmp(text, "none") != 0)
+                return fail(ld, pv, "node %s: control '%s' is not bird, frr or none", name, text);
+            control_node = pv;
         } else {
             return fail(ld, pk,
                         "node %s: unknown key '%s' (known: kind, config, addresses, "
-                        "routes, daemons)",
+                        "routes, daemons, host, control)",
                         name, key);
         }
     }
@@ -382,8 +396,21 @@ static int load_node(struct loader *ld, yaml_node_t *k, yaml_node_t *v, struct t
         return fail(ld, k, "node %s has no kind (known: %s)", name, lab_kind_names());
     if (tn->kind->needs_config && tn->config == NULL)
         return fail(ld, kind_node, "node %s of kind %s needs a config file", name, tn->kind->name);
-    if (tn->n_daemons > 0 && tn->kind != &kind_frr)
-        return fail(ld, k, "node %s: daemons is only for kind frr", name);
+    if (tn->n_daemons > 0 && tn->kind != &kind_frr && tn->control != &kind_frr)
+        return fail(ld, k, "node %s: daemons is only for kind frr (or control frr)", name);
+    if (tn->host[0] != '\0' && !tn->kind->placed)
+        return fail(ld, k, "node %s: host is only for kind vroom-router", name);
+    if (control_node != NULL && !tn->kind->placed)
+        return fail(ld, control_node, "node %s: control is only for kind vroom-router", name);
+    if (tn->kind->placed && tn->host[0] == '\0')
+        return fail(ld, k, "node %s of kind %s needs a host (the host node it runs on)", name,
+                    tn->kind->name);
+    if (tn->control != NULL && tn->config == NULL)
+        return fail(ld, control_node, "node %s: control %s needs a config file", name,
+                    tn->control->name);
+    if (tn->kind->placed && tn->control == NULL && tn->config != NULL)
+        return fail(ld, k, "node %s: config is for its control plane: say control: bird or frr",
+                    name);
     return 0;
 }
 
@@ -551,6 +578,20 @@ static int load_root(struct loader *ld)
                 return rc;
             ld->t->n_links++;
         }
+    }
+
+    /* A placed node's host must be a host node. */
+    for (size_t i = 0; i < ld->t->n_nodes; i++) {
+        struct topo_node *tn = &ld->t->nodes[i], *h;
+
+        if (!tn->kind->placed)
+            continue;
+        h = topo_node_find(ld->t, tn->host);
+        if (h == NULL)
+            return fail_line(ld, tn->line, "node %s: there is no host node %s", tn->name, tn->host);
+        if (h->kind != &kind_host)
+            return fail_line(ld, tn->line, "node %s: %s is a %s node, not a host", tn->name,
+                             tn->host, h->kind->name);
     }
 
     /* Addresses only on interfaces that exist: a typo'd ifname is an error. */

@@ -39,6 +39,8 @@ struct topo_node {
     size_t n_routes;
     char **daemons; /* frr: daemons to start; NULL = derived from the config */
     size_t n_daemons;
+    char host[TOPO_NODE_NAME_MAX + 1]; /* vroom-router: the host node it is placed on */
+    const struct lab_kind *control;    /* vroom-router: the routing suite in its container */
     int line;
 };
 

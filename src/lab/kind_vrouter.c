@@ -1,0 +1,274 @@
+/*
+ * kind_vrouter.c - a vroom virtual router as a lab node ("vroom-router"),
+ * placed on a host node (kind_host.c). The lab asks the host's vroomd,
+ * through its API, for the VR, one interface per link and address of the
+ * node, a port per link (the host's end of the link's veth, named vpNa or
+ * vpNb after the link's index) and the node's static routes. vroomd makes
+ * the VR's container, LAB-HOST.VR; with `control: bird|frr` that suite runs
+ * in it on the node's config, and the shim in vroomd mirrors the routes it
+ * installs into the VR's FIB. `vroom-lab cli LAB VR` is vroomctl on the
+ * host's socket; `vroom-lab cli LAB VR/control` is the suite's own CLI.
+ */
+#include "lab/kind.h"
+#include "lab/lab.h"
+#include "lab/proc.h"
+#include "lab/topo.h"
+#include "lib/jsonrpc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static void vrouter_netns(const struct lab *lab, const struct topo_node *n, char *buf, size_t len)
+{
+    struct topo_node host = {0};
+
+    snprintf(host.name, sizeof(host.name), "%s", n->host);
+    host.kind = &kind_host;
+    lab_node_ns(lab, &host, buf, len);
+    if (strlen(buf) + 1 + strlen(n->name) < len) {
+        strcat(buf, ".");
+        strcat(buf, n->name);
+    }
+}
+
+static void vrouter_link_end(const struct lab *lab, const struct topo_node *n, size_t link, int e,
+                             char *ns, size_t nslen, char *ifname, size_t iflen)
+{
+    struct topo_node host = {0};
+
+    snprintf(host.name, sizeof(host.name), "%s", n->host);
+    host.kind = &kind_host;
+    lab_node_ns(lab, &host, ns, nslen);
+    snprintf(ifname, iflen, "vp%u%c", (unsigned)(link % 100000), e == 0 ? 'a' : 'b');
+}
+
+/* One API call (it takes params); 0, or -EIO with the daemon's message in err. */
+static int call(struct jsonrpc_client *c, const struct topo_node *n, const char *method,
+                json_t *params, char *err, size_t errlen)
+{
+    struct jsonrpc_error jerr = {0};
+    json_t *result = NULL;
+    int rc = jsonrpc_client_call(c, method, params, &result, &jerr);
+
+    json_decref(result);
+    if (rc == 0)
+        return 0;
+    snprintf(err, errlen, "node %s: vroomd %s: %s", n->name, method,
+             rc == 1 ? jerr.message : strerror(-rc));
+    jsonrpc_error_clear(&jerr);
+    return -EIO;
+}
+
+/* Turn off the offloads that would hand an AF_PACKET port frames it cannot
+ * forward as they are (TSO/GSO super-frames, checksums left to the NIC). */
+static void offloads_off(struct lab *lab, const struct topo_node *any, const char *ns,
+                         const char *ifname)
+{
+    char *argv[] = {"ip",  "netns", "exec", (char *)ns, "ethtool", "-K",  (char *)ifname, "tx",
+                    "off", "tso",   "off",  "gso",      "off",     "gro", "off",          NULL};
+    char out[512];
+
+    (void)lab;
+    (void)any;
+    proc_run(NULL, argv, NULL, out, sizeof(out), 10000);
+}
+
+/* "PREFIX|default [via ADDR] [dev IF]" or "blackhole|unreachable|prohibit PREFIX" -> route object.
+ */
+static json_t *route_json(const char *text)
+{
+    char buf[256], *tok, *save = NULL;
+    json_t *r = json_object();
+    const char *dst = NULL, *via = NULL;
+
+    snprintf(buf, sizeof(buf), "%s", text);
+    for (tok = strtok_r(buf, " \t", &save); tok != NULL; tok = strtok_r(NULL, " \t", &save)) {
+        if (strcmp(tok, "via") == 0 || strcmp(tok, "dev") == 0) {
+            char *v = strtok_r(NULL, " \t", &save);
+
+            if (v == NULL)
+                break;
+            json_object_set_new(r, tok, json_string(v));
+            if (tok[0] == 'v')
+                via = json_string_value(json_object_get(r, "via"));
+        } else if (strcmp(tok, "blackhole") == 0 || strcmp(tok, "unreachable") == 0 ||
+                   strcmp(tok, "prohibit") == 0) {
+            json_object_set_new(r, "type", json_string(tok));
+        } else if (dst == NULL) {
+            json_object_set_new(r, "prefix", json_string(tok));
+            dst = json_string_value(json_object_get(r, "prefix"));
+        }
+    }
+    if (dst != NULL && strcmp(dst, "default") == 0)
+        json_object_set_new(
+            r, "prefix",
+            json_string(via != NULL && strchr(via, ':') != NULL ? "::/0" : "0.0.0.0/0"));
+    else if (dst != NULL && strchr(dst, '/') == NULL) {
+        char full[80];
+
+        snprintf(full, sizeof(full), "%s/%d", dst, strchr(dst, ':') != NULL ? 128 : 32);
+        json_object_set_new(r, "prefix", json_string(full));
+    }
+    return r;
+}
+
+static int vrouter_start(struct lab *lab, const struct topo_node *n, char *err, size_t errlen)
+{
+    const struct topo *t = lab_topo(lab);
+    const struct topo_node *host = topo_node_find(t, n->host);
+    size_t idx = (size_t)(n - t->nodes);
+    struct jsonrpc_client *c;
+    char sock[PATH_MAX];
+    json_t *routes;
+    int rc;
+
+    if (host == NULL) {
+        snprintf(err, errlen, "node %s: no host %s", n->name, n->host);
+        return -ENOENT;
+    }
+    if ((rc = kind_node_file(lab, host, "vroomd.sock", sock, sizeof(sock))) != 0)
+        return rc;
+    c = jsonrpc_client_connect(sock, 5000);
+    if (c == NULL) {
+        snprintf(err, errlen, "node %s: vroomd of %s at %s: %s", n->name, host->name, sock,
+                 strerror(errno));
+        return -errno;
+    }
+    rc = call(c, n, "vr.create", json_pack("{s:s}", "name", n->name), err, errlen);
+
+    /* interfaces on links: a port each */
+    for (size_t i = 0; rc == 0 && i < t->n_links; i++) {
+        for (int e = 0; rc == 0 && e < 2; e++) {
+            const struct topo_link *tl = &t->links[i];
+            const struct topo_node *peer = &t->nodes[tl->ep[1 - e].node];
+            char ns[64], port[16], pns[64], pif[16];
+            json_t *addrs = json_array();
+
+            if (tl->ep[e].node != idx) {
+                json_decref(addrs);
+                continue;
+            }
+            vrouter_link_end(lab, n, i, e, ns, sizeof(ns), port, sizeof(port));
+            if (peer->kind->link_end != NULL)
+                peer->kind->link_end(lab, peer, i, 1 - e, pns, sizeof(pns), pif, sizeof(pif));
+            else {
+                lab_node_ns(lab, peer, pns, sizeof(pns));
+                snprintf(pif, sizeof(pif), "%s", tl->ep[1 - e].ifname);
+            }
+            {
+                char knob[96];
+                char *up[] = {"ip", "-n", ns, "link", "set", port, "up", NULL};
+                char *v6[] = {"ip", "netns", "exec", ns, "sysctl", "-q", "-w", knob, NULL};
+                char out[256];
+
+                snprintf(knob, sizeof(knob), "net.ipv6.conf.%s.disable_ipv6=1", port);
+                proc_run(NULL, v6, NULL, out, sizeof(out), 10000);
+                proc_run(NULL, up, NULL, out, sizeof(out), 10000);
+            }
+            offloads_off(lab, n, ns, port);
+            offloads_off(lab, n, pns, pif);
+            for (size_t a = 0; a < n->n_addrs; a++)
+                if (strcmp(n->addrs[a].ifname, tl->ep[e].ifname) == 0)
+                    json_array_append_new(addrs, json_string(n->addrs[a].text));
+            rc = call(c, n, "port.add",
+                      json_pack("{s:s,s:s,s:s}", "name", port, "kind", "afpacket", "ifname", port),
+                      err, errlen);
+            if (rc == 0)
+                rc = call(c, n, "iface.add",
+                          json_pack("{s:s,s:s,s:O,s:s}", "vr", n->name, "name", tl->ep[e].ifname,
+                                    "addresses", addrs, "port", port),
+                          err, errlen);
+            if (tl->mtu > 0 && rc == 0) {
+                /* the link's MTU: the VR interface's too (re-added with it) */
+                rc = call(c, n, "iface.delete",
+                          json_pack("{s:s,s:s}", "vr", n->name, "name", tl->ep[e].ifname), err,
+                          errlen);
+                if (rc == 0)
+                    rc = call(c, n, "iface.add",
+                              json_pack("{s:s,s:s,s:O,s:s,s:i}", "vr", n->name, "name",
+                                        tl->ep[e].ifname, "addresses", addrs, "port", port, "mtu",
+                                        tl->mtu),
+                              err, errlen);
+            }
+            json_decref(addrs);
+        }
+    }
+    /* interfaces without a link: lo (addresses on the container's loopback) */
+    for (size_t a = 0; rc == 0 && a < n->n_addrs; a++) {
+        int first = 1;
+
+        if (strcmp(n->addrs[a].ifname, "lo") != 0)
+            continue;
+        for (size_t b = 0; b < a; b++)
+            if (strcmp(n->addrs[b].ifname, "lo") == 0)
+                first = 0;
+        if (first) {
+            json_t *addrs = json_array();
+
+            for (size_t b = a; b < n->n_addrs; b++)
+                if (strcmp(n->addrs[b].ifname, "lo") == 0)
+                    json_array_append_new(addrs, json_string(n->addrs[b].text));
+            rc = call(c, n, "iface.add",
+                      json_pack("{s:s,s:s,s:o}", "vr", n->name, "name", "lo", "addresses", addrs),
+                      err, errlen);
+        }
+    }
+    routes = json_array();
+    for (size_t r = 0; r < n->n_routes; r++)
+        json_array_append_new(routes, route_json(n->routes[r]));
+    if (rc == 0 && n->n_routes > 0)
+        rc = call(c, n, "route.add", json_pack("{s:s,s:o}", "vr", n->name, "routes", routes), err,
+                  errlen);
+    else
+        json_decref(routes);
+    jsonrpc_client_free(c);
+    if (rc == 0 && n->control != NULL)
+        rc = n->control->start(lab, n, err, errlen);
+    return rc;
+}
+
+static char **vrouter_cli_argv(struct lab *lab, const struct topo_node *n, int argc, char **args)
+{
+    const struct topo_node *host = topo_node_find(lab_topo(lab), n->host);
+
+    return host != NULL ? kind_host.cli_argv(lab, host, argc, args) : NULL;
+}
+
+static int vrouter_ospf_full(struct lab *lab, const struct topo_node *n, int *count)
+{
+    if (n->control == NULL || n->control->ospf_full == NULL)
+        return -EOPNOTSUPP;
+    return n->control->ospf_full(lab, n, count);
+}
+
+static int vrouter_bgp_established(struct lab *lab, const struct topo_node *n, int *count)
+{
+    if (n->control == NULL || n->control->bgp_established == NULL)
+        return -EOPNOTSUPP;
+    return n->control->bgp_established(lab, n, count);
+}
+
+static int vrouter_check(const struct topo_node *n, const char *statedir, char *err, size_t errlen)
+{
+    if (n->control != NULL && n->control->check != NULL)
+        return n->control->check(n, statedir, err, errlen);
+    return 0;
+}
+
+const struct lab_kind kind_vrouter = {
+    .name = "vroom-router",
+    .router = 1,
+    .placed = 1,
+    .netns = vrouter_netns,
+    .link_end = vrouter_link_end,
+    .check = vrouter_check,
+    .start = vrouter_start,
+    .cli_argv = vrouter_cli_argv,
+    .ospf_full = vrouter_ospf_full,
+    .bgp_established = vrouter_bgp_established,
+};
