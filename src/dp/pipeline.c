@@ -45,12 +45,18 @@ static void drop(struct vr_iface *ifc, struct pbuf *b, enum dp_counter why)
     pbuf_free(b);
 }
 
-static void punt(struct dp *dp, struct vr_iface *ifc, struct pbuf *b)
+static void csum_complete(struct vr_iface *ifc, struct pbuf *b, const struct pkt_info *pi);
+
+/* To the container; pi is the parsed IP packet (NULL for ARP). */
+static void punt(struct dp *dp, struct vr_iface *ifc, struct pbuf *b, const struct pkt_info *pi)
 {
     if (ifc->tap == NULL) {
         drop(ifc, b, DP_DROP_NO_CONTAINER);
         return;
     }
+    /* the tap carries no offload metadata: the container's kernel checks every checksum */
+    if (pi != NULL && (b->flags & PBUF_F_CSUM_PARTIAL))
+        csum_complete(ifc, b, pi);
     count(ifc, DP_PUNTED);
     dp_tx(dp, ifc->tap, b);
 }
@@ -253,9 +259,13 @@ static int icmp_allowed_by_rate(struct dp *dp, struct vr *vr)
 
     if (add > 0) {
         vr->icmp_tokens += add;
-        if (vr->icmp_tokens > cfg->icmp_burst)
+        if (vr->icmp_tokens >= cfg->icmp_burst) {
             vr->icmp_tokens = cfg->icmp_burst;
-        vr->icmp_last_ns = now;
+            vr->icmp_last_ns = now;
+        } else {
+            /* keep the time not yet worth a token: refills stay at icmp_rate */
+            vr->icmp_last_ns += add * 1000000000ull / cfg->icmp_rate;
+        }
     }
     if (vr->icmp_tokens == 0)
         return 0;
@@ -319,12 +329,19 @@ static void icmp_error(struct dp *dp, struct vr_iface *in, const uint8_t *frame,
         count(in, DP_ICMP_RATELIMITED);
         return;
     }
-    nh = vr_route_lookup(vr, &dst);
-    if (nh == NULL || (nh->type != NH_UNICAST && nh->type != NH_CONNECTED))
-        return;
-    out = vr->ifaces[nh->iface];
-    if (out == NULL)
-        return;
+    if (dst.family == AF_INET6 && pkt_ipv6_is_linklocal(&dst.u.v6)) {
+        /* link scope: fe80::/64 is every interface's, the FIB cannot tell which */
+        out = in;
+        nhaddr = dst;
+    } else {
+        nh = vr_route_lookup(vr, &dst);
+        if (nh == NULL || (nh->type != NH_UNICAST && nh->type != NH_CONNECTED))
+            return;
+        out = vr->ifaces[nh->iface];
+        if (out == NULL)
+            return;
+        nhaddr = nh->type == NH_UNICAST ? nh->gw : dst;
+    }
     b = pbuf_alloc(dp->pool);
     if (b == NULL) {
         count(in, DP_DROP_NOBUF);
@@ -348,7 +365,6 @@ static void icmp_error(struct dp *dp, struct vr_iface *in, const uint8_t *frame,
     }
     b->len = (uint32_t)len + PKT_ETH_HLEN;
     count(in, DP_ICMP_SENT);
-    nhaddr = nh->type == NH_UNICAST ? nh->gw : dst;
     dp_ip_output(dp, out, &nhaddr, b);
 }
 
@@ -480,7 +496,16 @@ static void route(struct dp *dp, struct vr_iface *in, struct pbuf *b, const stru
     const struct nh *nh = vr_route_lookup(in->vr, dst);
 
     if (nh != NULL && nh->type == NH_LOCAL) {
-        punt(dp, in, b);
+        punt(dp, in, b, pi);
+        return;
+    }
+    /* RFC 3927 7: link-local addresses are legal on the link, never forwarded */
+    if (v4 && pkt_ipv4_is_linklocal(pi->src.v4)) {
+        drop(in, b, DP_DROP_MARTIAN_SRC);
+        return;
+    }
+    if (v4 && pkt_ipv4_is_linklocal(pi->dst.v4)) {
+        drop(in, b, DP_DROP_MARTIAN_DST);
         return;
     }
     if (pi->ttl <= 1) {
@@ -530,7 +555,7 @@ static void arp_input(struct dp *dp, struct vr_iface *ifc, struct pbuf *b,
         neigh_learn(dp, ifc, &spa, arp->sha, for_us || pi->src.v4 == pi->dst.v4);
     if (for_us || (pi->arp_op == PKT_ARP_OP_REPLY &&
                    pkt_mac_equal(((const struct eth_hdr *)b->data)->dst, ifc->mac)))
-        punt(dp, ifc, b); /* the container answers, and learns too */
+        punt(dp, ifc, b, NULL); /* the container answers, and learns too */
     else
         drop(ifc, b, DP_DROP_NOT_FOR_US);
 }
@@ -550,14 +575,31 @@ static void ipv4_input(struct dp *dp, struct vr_iface *ifc, struct pbuf *b,
         if (acl_check(ifc->acl_in, pi) == ACL_DENY)
             drop(ifc, b, DP_DROP_ACL_IN);
         else
-            punt(dp, ifc, b);
+            punt(dp, ifc, b, pi);
         return;
     }
     if (pkt_ipv4_is_mcast(d)) {
         drop(ifc, b, DP_DROP_MULTICAST);
         return;
     }
-    if (pkt_ipv4_dst_martian(d) || pkt_ipv4_is_linklocal(pi->src.v4)) {
+    if (pkt_ipv4_dst_martian(d)) {
+        drop(ifc, b, DP_DROP_MARTIAN_DST);
+        return;
+    }
+    if (is_subnet_bcast(ifc->vr, d)) {
+        /* directed broadcasts are received on their own subnet (usually in an
+         * Ethernet broadcast, so before the check below), never forwarded (RFC 2644) */
+        struct inet_addr da = addr4(d);
+
+        for (unsigned i = 0; i < ifc->n_addrs; i++) {
+            if (prefix_contains(&ifc->addrs[i], &da)) {
+                if (acl_check(ifc->acl_in, pi) == ACL_DENY)
+                    drop(ifc, b, DP_DROP_ACL_IN);
+                else
+                    punt(dp, ifc, b, pi);
+                return;
+            }
+        }
         drop(ifc, b, DP_DROP_MARTIAN_DST);
         return;
     }
@@ -569,19 +611,6 @@ static void ipv4_input(struct dp *dp, struct vr_iface *ifc, struct pbuf *b,
     if (acl_check(ifc->acl_in, pi) == ACL_DENY) {
         icmp_error(dp, ifc, b->data, pi, PKT_ICMP4_DEST_UNREACH, PKT_ICMP4_ADMIN_PROHIBITED, 0);
         drop(ifc, b, DP_DROP_ACL_IN);
-        return;
-    }
-    if (is_subnet_bcast(ifc->vr, d)) {
-        /* directed broadcasts are received on their own subnet, never forwarded (RFC 2644) */
-        for (unsigned i = 0; i < ifc->n_addrs; i++) {
-            struct inet_addr da = addr4(d);
-
-            if (prefix_contains(&ifc->addrs[i], &da)) {
-                punt(dp, ifc, b);
-                return;
-            }
-        }
-        drop(ifc, b, DP_DROP_MARTIAN_DST);
         return;
     }
     dst = addr4(d);
@@ -621,23 +650,24 @@ static void ipv6_input(struct dp *dp, struct vr_iface *ifc, struct pbuf *b,
                 neigh_learn(dp, ifc, &s, nd.lla, 0);
             }
         }
-        punt(dp, ifc, b);
+        punt(dp, ifc, b, pi);
         return;
     }
-    if (pkt_ipv6_is_mcast(&pi->dst.v6)) {
-        if (pkt_ipv6_mcast_scope(&pi->dst.v6) <= 2)
-            punt(dp, ifc, b); /* link-local scope: OSPFv3, MLD, RA... */
-        else
-            drop(ifc, b, DP_DROP_MULTICAST);
-        return;
-    }
+    /* first: it holds multicast of interface-local and reserved scope */
     if (pkt_ipv6_dst_martian(&pi->dst.v6)) {
         drop(ifc, b, DP_DROP_MARTIAN_DST);
         return;
     }
+    if (pkt_ipv6_is_mcast(&pi->dst.v6)) {
+        if (pkt_ipv6_mcast_scope(&pi->dst.v6) <= 2)
+            punt(dp, ifc, b, pi); /* link-local scope: OSPFv3, MLD, RA... */
+        else
+            drop(ifc, b, DP_DROP_MULTICAST);
+        return;
+    }
     if (pkt_ipv6_is_linklocal(&pi->dst.v6)) {
         /* link scope: for the container's kernel, never forwarded */
-        punt(dp, ifc, b);
+        punt(dp, ifc, b, pi);
         return;
     }
     if (pkt_ipv6_is_linklocal(&pi->src.v6) && vr_addr_owner(ifc->vr, &dst) == NULL) {

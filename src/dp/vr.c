@@ -385,6 +385,25 @@ static int collect6(const uint8_t addr[16], uint8_t len, uint32_t nh, void *arg)
     return collect(arg, AF_INET6, addr, len, nh);
 }
 
+/* After an interface went: a subnet it shared with another interface (every
+ * interface's fe80::/64) lost its connected route with it; give it back. */
+static void own_routes_restore(struct vr *vr)
+{
+    for (int i = 0; i < VR_IFACES_MAX; i++) {
+        struct vr_iface *o = vr->ifaces[i];
+
+        for (unsigned j = 0; o != NULL && j < o->n_addrs; j++) {
+            struct inet_prefix s = subnet_of(&o->addrs[j]);
+            uint32_t nh;
+
+            if (fib_get(vr, &s, &nh) == 0)
+                continue;
+            if (nh_get(vr, NH_CONNECTED, o->index, NULL, &nh) == 0 && fib_set(vr, &s, nh) != 0)
+                nh_put(vr, nh);
+        }
+    }
+}
+
 int vr_iface_del(struct vr *vr, const char *name)
 {
     struct vr_iface *ifc = vr_iface_find(vr, name);
@@ -406,6 +425,7 @@ int vr_iface_del(struct vr *vr, const char *name)
     acl_free(ifc->acl_out);
     vr->ifaces[ifc->index] = NULL;
     free(ifc);
+    own_routes_restore(vr);
     return 0;
 }
 
