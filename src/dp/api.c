@@ -752,7 +752,7 @@ static int neigh_list_one(struct neigh *e, void *arg)
 
     json_array_append_new(a->out,
                           json_pack("{s:o,s:s,s:o,s:s,s:f,s:i}", "address", addr_json(&e->addr),
-                                    "iface", ifc != NULL ? ifc->name : "?",
+                                    "iface", ifc != NULL ? ifc->name : "?", "mac",
                                     e->state == NEIGH_INCOMPLETE ? json_null() : mac_json(e->mac),
                                     "state", neigh_state_name(e->state), "age_s",
                                     e->updated_ns ? (double)(a->now - e->updated_ns) / 1e9 : -1.0,

@@ -154,8 +154,26 @@ static unsigned afp_rx(struct port *p, struct pbuf **bufs, unsigned max)
             if (b == NULL) {
                 p->st.rx_nobuf++;
             } else {
-                memcpy(b->data, (uint8_t *)h + h->tp_mac, h->tp_snaplen);
-                b->len = h->tp_snaplen;
+                const uint8_t *f = (uint8_t *)h + h->tp_mac;
+
+                if ((h->tp_status & TP_STATUS_VLAN_VALID) && h->tp_snaplen >= 12 &&
+                    h->tp_snaplen + 4 <= PBUF_CAP) {
+                    /* the kernel took the 802.1Q tag out: put it back, so the
+                     * pipeline sees the frame as it was on the wire */
+                    uint16_t tpid =
+                        (h->tp_status & TP_STATUS_VLAN_TPID_VALID) ? h->hv1.tp_vlan_tpid : 0x8100;
+                    uint8_t tag[4] = {(uint8_t)(tpid >> 8), (uint8_t)tpid,
+                                      (uint8_t)(h->hv1.tp_vlan_tci >> 8),
+                                      (uint8_t)h->hv1.tp_vlan_tci};
+
+                    memcpy(b->data, f, 12);
+                    memcpy(b->data + 12, tag, 4);
+                    memcpy(b->data + 16, f + 12, h->tp_snaplen - 12);
+                    b->len = h->tp_snaplen + 4;
+                } else {
+                    memcpy(b->data, f, h->tp_snaplen);
+                    b->len = h->tp_snaplen;
+                }
                 if (h->tp_status & TP_STATUS_CSUMNOTREADY)
                     b->flags |= PBUF_F_CSUM_PARTIAL;
                 bufs[n++] = b;

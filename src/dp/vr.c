@@ -305,6 +305,26 @@ int vr_iface_add(struct vr *vr, const char *name, const uint8_t mac[6], uint16_t
     for (unsigned i = 0; i < n_addrs; i++) {
         struct inet_addr a = addrs[i].addr;
 
+        for (int k = 0; k < VR_IFACES_MAX; k++) {
+            const struct vr_iface *o = vr->ifaces[k];
+
+            for (unsigned j = 0; o != NULL && j < o->n_addrs; j++) {
+                const struct inet_prefix *q = &o->addrs[j];
+                unsigned len = q->len < addrs[i].len ? q->len : addrs[i].len;
+                struct inet_prefix shorter = {.addr = q->addr, .len = len};
+
+                /* two interfaces on one subnet would fight over its connected route */
+                if (q->addr.family == a.family && prefix_contains(&shorter, &a) &&
+                    !(a.family == AF_INET6 && a.u.bytes[0] == 0xfe &&
+                      (a.u.bytes[1] & 0xc0) == 0x80)) { /* link-local: one per link, legal */
+                    char buf[INET_PREFIX_STRLEN];
+
+                    snprintf(err, errlen, "addresses[%u]: overlaps %s of interface %s", i,
+                             inet_prefix_format(q, buf, sizeof(buf)), o->name);
+                    return -EINVAL;
+                }
+            }
+        }
         if (vr_addr_owner(vr, &a) != NULL) {
             snprintf(err, errlen, "addresses[%u]: VR %s has this address already", i, vr->name);
             return -EEXIST;

@@ -23,6 +23,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -392,6 +393,12 @@ static void sbuf_printf(struct sbuf *b, const char *fmt, ...)
     int n;
 
     for (;;) {
+        if (b->s == NULL) {
+            b->cap = 1024;
+            b->s = malloc(b->cap);
+            if (b->s == NULL)
+                abort();
+        }
         va_start(ap, fmt);
         n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
         va_end(ap);
@@ -459,7 +466,10 @@ static int setup_node(struct lab *lab, const struct topo_node *tn, char *err, si
         }
     }
     for (size_t i = 0; i < tn->n_addrs; i++)
-        sbuf_printf(&b, "addr add %s dev %s\n", tn->addrs[i].text, tn->addrs[i].ifname);
+        /* nodad: the interfaces exist before the node's sysctls, so their own
+         * accept_dad is still on; an address must be usable at once */
+        sbuf_printf(&b, "addr add %s dev %s%s\n", tn->addrs[i].text, tn->addrs[i].ifname,
+                    tn->addrs[i].family == AF_INET6 ? " nodad" : "");
     for (size_t i = 0; i < tn->n_routes; i++)
         sbuf_printf(&b, "route add %s\n", tn->routes[i]);
     {

@@ -166,3 +166,12 @@ def probe(lab, src, dst, dst_addr, rate, duration, size=64, port=7000):
         if recv.poll() is None:
             recv.kill()
             recv.wait()
+
+
+def vroomctl(lab, vr, *args, check=True):
+    """vroomctl --json on the socket of the host vr is placed on; returns parsed JSON
+    (or the CompletedProcess when check is False)."""
+    p = run(VROOM_LAB, "cli", lab.name, vr, "--", "--json", *args, check=check)
+    if not check:
+        return p
+    return json.loads(p.stdout) if p.stdout.strip() else None
