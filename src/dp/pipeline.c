@@ -634,8 +634,11 @@ static void ipv6_input(struct dp *dp, struct vr_iface *ifc, struct pbuf *b,
         int rc = pkt_nd_parse(b->data, pi, &nd);
 
         if (rc != 0) {
-            if (rc < 0 && rc > -DP_PARSE_REASONS_MAX)
-                ifc->st.malformed[-rc]++;
+            /* -EINVAL is no parser reason: a fragmented NS/NA (ND never fragments, RFC 6980) */
+            int why = rc < 0 && rc > -PKT_ERR_COUNT ? rc : PKT_ERR_ND_FORMAT;
+
+            ifc->st.malformed[-why]++;
+            ifc->vr->st.malformed[-why]++;
             drop(ifc, b, DP_DROP_MALFORMED);
             return;
         }

@@ -294,6 +294,12 @@ int vr_iface_add(struct vr *vr, const char *name, const uint8_t mac[6], uint16_t
         snprintf(err, errlen, "addresses: at most %d", VR_ADDRS_MAX);
         return -EINVAL;
     }
+    for (unsigned i = 0; i < n_addrs; i++)
+        if (inet_family_bits(addrs[i].addr.family) == 0 ||
+            addrs[i].len > inet_family_bits(addrs[i].addr.family)) {
+            snprintf(err, errlen, "addresses[%u]: not an IPv4 or IPv6 address with its length", i);
+            return -EINVAL;
+        }
     if (mtu < 68 || mtu > PBUF_CAP - 18) {
         snprintf(err, errlen, "mtu: %u is not in 68-%d", mtu, PBUF_CAP - 18);
         return -EINVAL;
@@ -525,6 +531,20 @@ int vr_route_check(const struct vr *vr, const struct vr_route *r, char *err, siz
     if (fam != AF_INET && fam != AF_INET6) {
         snprintf(err, errlen, "prefix: not an IPv4 or IPv6 prefix");
         return -EINVAL;
+    }
+    /* what the FIB would refuse after this said yes: a length past the family's, host bits */
+    if (r->dst.len > inet_family_bits(fam)) {
+        snprintf(err, errlen, "prefix: length %u is longer than %u", r->dst.len,
+                 inet_family_bits(fam));
+        return -EINVAL;
+    }
+    {
+        struct inet_prefix net = subnet_of(&r->dst);
+
+        if (!addr_equal(&net.addr, &r->dst.addr)) {
+            snprintf(err, errlen, "prefix: host bits are set past the length");
+            return -EINVAL;
+        }
     }
     if (r->iface >= VR_IFACES_MAX || (r->iface >= 0 && vr->ifaces[r->iface] == NULL)) {
         snprintf(err, errlen, "dev: no such interface");

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
+
 #include "dp_test.h"
 #include "pkt/pkt.h"
 
@@ -33,7 +35,8 @@ static int teardown(void **state)
 
     /* a test takes every frame it caused: anything else is unexpected output */
     for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
-        left += t_drain(ports[i]);
+        if (ports[i] != NULL) /* NULL: the test deleted it */
+            left += t_drain(ports[i]);
     /* the VR's neighbour queues go with it */
     assert_int_equal(dp_vr_delete(e->dp, "r1"), 0);
     assert_int_equal(pbuf_pool_in_use(dp_pool(e->dp)), 0);
@@ -103,12 +106,11 @@ static void none(struct port *p)
 
 static void none_anywhere(struct t_env *e)
 {
-    none(e->p1);
-    none(e->p2);
-    none(e->p3);
-    none(e->p4);
-    none(e->t1);
-    none(e->t2);
+    struct port *ports[] = {e->p1, e->p2, e->p3, e->p4, e->t1, e->t2};
+
+    for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
+        if (ports[i] != NULL)
+            none(ports[i]);
 }
 
 /* Take a frame and check it is the one given, byte for byte. */
@@ -799,7 +801,8 @@ static void expect_drop(struct t_env *e, const uint8_t *f, size_t n, enum dp_cou
     for (int i = DP_DROP_FIRST; i < DP_COUNTER_MAX; i++)
         if (i != (int)c)
             assert_int_equal(e->if1->st.c[i], before.c[i]);
-    assert_int_equal(e->vr->st.c[DP_FORWARDED], 0);
+    assert_int_equal(e->vr->st.c[DP_FORWARDED], vbefore.c[DP_FORWARDED]);
+    assert_int_equal(e->vr->st.c[DP_PUNTED], vbefore.c[DP_PUNTED]);
 }
 
 /* 8. Malformed frames (with the parser's reason in malformed[]), martian
@@ -1383,6 +1386,112 @@ static void test15_csum_partial(void **state)
     none_anywhere(e);
 }
 
+/* ---- 16. neighbour discovery that fails validation ------------------------------------ */
+
+/* 16. NS/NA that fail RFC 4861 7.1 validation are dropped as malformed,
+ * counted by the ND reason on the interface and the VR, and teach nothing:
+ * hop limit not 255, a wrong ICMPv6 checksum, an NS in a fragment. */
+static void test16_nd_invalid(void **state)
+{
+    struct t_env *e = *state;
+    static const uint8_t mac_sn1[6] = {0x33, 0x33, 0xff, 0x00, 0x00, 0x01};
+    uint8_t f[2048], g[2048];
+    size_t n;
+    struct neigh *na;
+
+    /* an INCOMPLETE entry an NA could complete */
+    n = t_udp6(g, T_MAC_IF2, T_MAC_B, "2001:db8:2::2", "2001:db8:1::2", 64, 40);
+    inject(e, e->p2, g, n);
+    pbuf_free(take(e->p1));
+
+    n = t_nd(f, T_MAC_IF1, T_MAC_A, 136, "2001:db8:1::2", "fe80::1:1", "2001:db8:1::2", 0x60000000u,
+             T_MAC_A);
+    f[14 + 7] = 64; /* hop limit: not from the link */
+    expect_drop(e, f, n, DP_DROP_MALFORMED, PKT_ERR_ND_FORMAT);
+    n = t_nd(f, T_MAC_IF1, T_MAC_A, 136, "2001:db8:1::2", "fe80::1:1", "2001:db8:1::2", 0x60000000u,
+             T_MAC_A);
+    f[14 + 40 + 2] ^= 0x40;
+    expect_drop(e, f, n, DP_DROP_MALFORMED, PKT_ERR_L4_CSUM);
+    na = neigh(e->if1, "2001:db8:1::2");
+    assert_int_equal(na->state, NEIGH_INCOMPLETE);
+    assert_int_equal(na->q.len, 1);
+
+    /* an NS in a (first and only) fragment: ND never uses fragments (RFC 6980) */
+    {
+        uint8_t l4[48] = {58, 0, 0, 0, 0, 0, 0, 7}; /* fragment header: offset 0, M clear */
+        size_t k = t_nd(g, mac_sn1, T_MAC_A, 135, "2001:db8:1::2", "ff02::1:ff00:1",
+                        "2001:db8:1::1", 0, T_MAC_A);
+
+        memcpy(l4 + 8, g + 14 + 40, k - 54);
+        n = t_ip6(f, mac_sn1, T_MAC_A, 44, "2001:db8:1::2", "ff02::1:ff00:1", 255, l4, 8 + k - 54);
+        expect_drop(e, f, n, DP_DROP_MALFORMED, PKT_ERR_ND_FORMAT);
+        for (int i = PKT_ERR_COUNT; i < DP_PARSE_REASONS_MAX; i++) {
+            assert_int_equal(e->if1->st.malformed[i], 0);
+            assert_int_equal(e->vr->st.malformed[i], 0);
+        }
+    }
+}
+
+/* ---- 17. ports, taps and bursts ---------------------------------------------------------- */
+
+/* 17. More frames than one burst keep their order; replacing an interface's
+ * tap closes the old one; deleting the port an interface is bound to
+ * unbinds it; deleting an interface closes its tap and forgets its port. */
+static void test17_ports_and_bursts(void **state)
+{
+    struct t_env *e = *state;
+    uint8_t f[2048];
+    size_t n;
+    struct port *t;
+    char err[128];
+
+    neigh_static(e->if2, "10.0.2.2", T_MAC_B);
+    for (unsigned i = 0; i < 2 * PORT_BURST + 10; i++) {
+        n = t_udp4(f, T_MAC_IF1, T_MAC_A, IP_A, IP_FAR, 64, 0, (uint16_t)(1000 + i), 10);
+        assert_int_equal(port_mem_inject(e->p1, f, n), 0);
+    }
+    assert_int_equal(dp_poll_port(e->dp, e->p1), PORT_BURST);
+    assert_int_equal(dp_poll_port(e->dp, e->p1), PORT_BURST);
+    assert_int_equal(dp_poll_port(e->dp, e->p1), 10);
+    assert_int_equal(dp_poll_port(e->dp, e->p1), 0);
+    for (unsigned i = 0; i < 2 * PORT_BURST + 10; i++) {
+        struct pbuf *b = take(e->p2);
+
+        assert_int_equal(t_get16(b->data + 14 + 20 + 2), 1000 + i);
+        pbuf_free(b);
+    }
+    none_anywhere(e);
+    assert_int_equal(VRC(e, FORWARDED), 2 * PORT_BURST + 10);
+
+    /* a new tap for eth1 */
+    assert_int_equal(port_open("mem", "tap1b", NULL, -1, dp_pool(e->dp), &t, err, sizeof(err)), 0);
+    assert_int_equal(dp_iface_set_tap(e->dp, e->if1, t), 0);
+    e->t1 = t;
+    assert_null(dp_port_find(e->dp, "tap1"));
+    n = t_udp4(f, T_MAC_IF1, T_MAC_A, IP_A, IP_IF1, 64, 0, 179, 10);
+    inject(e, e->p1, f, n);
+    take_same(e->t1, f, n);
+    inject(e, e->t1, f, n);
+    take_same(e->p1, f, n);
+
+    /* the port goes: eth1 is unbound */
+    assert_int_equal(dp_port_delete(e->dp, "p1"), 0);
+    e->p1 = NULL;
+    assert_null(e->if1->port);
+    assert_int_equal(dp_port_delete(e->dp, "p1"), -ENOENT);
+    assert_int_equal(dp_port_delete(e->dp, "tap1b"), -ENOENT); /* taps go with their interface */
+    inject(e, e->t1, f, n);
+    assert_int_equal(IFC(e->if1, DROP_UNBOUND), 1);
+
+    /* the interface goes: its tap with it */
+    assert_int_equal(dp_iface_delete(e->dp, e->vr, "eth1"), 0);
+    e->t1 = NULL;
+    e->if1 = NULL;
+    assert_null(dp_port_find(e->dp, "tap1b"));
+    none(e->p2);
+    none(e->t2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1400,6 +1509,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test12_icmp_ratelimit, setup, teardown),
         cmocka_unit_test_setup_teardown(test13_no_icmp_about, setup, teardown),
         cmocka_unit_test_setup_teardown(test15_csum_partial, setup, teardown),
+        cmocka_unit_test_setup_teardown(test16_nd_invalid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test17_ports_and_bursts, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("dp_pipeline", tests, NULL, NULL);

@@ -238,6 +238,23 @@ static void test14e_route_check(void **state)
     assert_int_equal(check(e->vr, "192.0.2.0/24", (enum nh_type)99, NULL, -1), -EINVAL);
     assert_int_equal(check(e->vr, "192.0.2.0/24", NH_PROHIBIT, NULL, -1), 0);
     assert_int_equal(vr_route_check(e->vr, &r, err, sizeof(err)), -EINVAL);
+    /* prefixes the FIB would refuse (or truncate) after the check said yes */
+    r.dst = t_prefix("192.0.2.0/24");
+    r.dst.len = 33;
+    assert_int_equal(vr_route_check(e->vr, &r, err, sizeof(err)), -EINVAL);
+    r.dst.len = 32 + 256; /* (uint8_t) would make it a /32 */
+    assert_int_equal(vr_route_check(e->vr, &r, err, sizeof(err)), -EINVAL);
+    r.dst = t_ifaddr("192.0.2.1/24"); /* host bits */
+    assert_int_equal(vr_route_check(e->vr, &r, err, sizeof(err)), -EINVAL);
+    r.dst = t_ifaddr("2001:db8:5::1/48");
+    assert_int_equal(vr_route_check(e->vr, &r, err, sizeof(err)), -EINVAL);
+    r.dst = t_prefix("2001:db8:5::/48");
+    r.dst.len = 129;
+    assert_int_equal(vr_route_check(e->vr, &r, err, sizeof(err)), -EINVAL);
+    r.dst = t_prefix("0.0.0.0/0");
+    assert_int_equal(vr_route_check(e->vr, &r, err, sizeof(err)), 0);
+    r.dst = t_prefix("::/0");
+    assert_int_equal(vr_route_check(e->vr, &r, err, sizeof(err)), 0);
 }
 
 /* 14f. Adding a route for a prefix that has one replaces its next hop, and
@@ -292,13 +309,14 @@ static void test14g_delete_uncovers(void **state)
 
 /* 14h. VRs and interfaces refuse bad input with -errno and a reason, and
  * change nothing: duplicate names, bad names, MTU out of range, a multicast
- * or zero MAC, an address the VR has, an address given twice. */
+ * or zero MAC, an address the VR has, an address given twice, a subnet of
+ * another interface, an address of no family or too long a length. */
 static void test14h_bad_input(void **state)
 {
     struct t_env *e = *state;
     static const uint8_t mcast[6] = {0x01, 0, 0x5e, 0, 0, 1};
     struct inet_prefix a[2] = {t_ifaddr("10.0.9.1/24"), t_ifaddr("10.0.9.1/24")};
-    struct inet_prefix dup = t_ifaddr("10.0.1.1/24");
+    struct inet_prefix dup = t_ifaddr("fe80::1:1/64"), overlap = t_ifaddr("10.0.1.9/25");
     char err[128];
     struct vr *v;
 
@@ -324,10 +342,24 @@ static void test14h_bad_input(void **state)
     assert_int_equal(vr_iface_add(e->vr, "eth9", T_MAC_C, 1500, a, 2, err, sizeof(err)), -EINVAL);
     assert_int_equal(vr_iface_add(e->vr, "eth9", T_MAC_C, 1500, &dup, 1, err, sizeof(err)),
                      -EEXIST);
+    /* another interface's subnet; link-local ones (every interface's fe80::/64) are fine */
+    assert_int_equal(vr_iface_add(e->vr, "eth9", T_MAC_C, 1500, &overlap, 1, err, sizeof(err)),
+                     -EINVAL);
     assert_int_equal(
         vr_iface_add(e->vr, "eth-name-too-long", T_MAC_C, 1500, a, 1, err, sizeof(err)), -EINVAL);
+    /* addresses of no family or with a length past it */
+    a[1] = t_ifaddr("10.0.8.1/24");
+    a[1].addr.family = AF_UNSPEC;
+    assert_int_equal(vr_iface_add(e->vr, "eth9", T_MAC_C, 1500, a, 2, err, sizeof(err)), -EINVAL);
+    a[1] = t_ifaddr("10.0.8.1/24");
+    a[1].len = 33;
+    assert_int_equal(vr_iface_add(e->vr, "eth9", T_MAC_C, 1500, a, 2, err, sizeof(err)), -EINVAL);
+    a[1] = t_ifaddr("2001:db8:8::1/64");
+    a[1].len = 129;
+    assert_int_equal(vr_iface_add(e->vr, "eth9", T_MAC_C, 1500, a, 2, err, sizeof(err)), -EINVAL);
     assert_null(vr_iface_find(e->vr, "eth9"));
     assert_null(lookup(e->vr, "10.0.9.1"));
+    assert_null(lookup(e->vr, "10.0.8.1"));
     assert_int_equal(vr_iface_add(e->vr, "eth9", T_MAC_C, 1500, a, 1, err, sizeof(err)), 0);
     expect_nh(e->vr, "10.0.9.1", NH_LOCAL, vr_iface_find(e->vr, "eth9"), NULL);
 }
