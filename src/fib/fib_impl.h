@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fib/arena.h"
 #include "fib/fib.h"
 #include "fib/fib4.h"
 #include "fib/fib6.h"
@@ -64,10 +65,12 @@ struct fib_table {
     uint64_t *dir;    /* top level: 1 << bits entries */
     struct rib rib;
     size_t count;
-    size_t max_routes; /* 0: no limit */
-    size_t trie_bytes; /* heap held by dir and trie blocks */
+    size_t max_routes;       /* 0: no limit */
+    size_t dir_bytes;        /* memory of the top level */
+    struct fib_arena *arena; /* the trie's blocks */
     const struct rcu_flavor_struct *rcu;
-    struct retire_batch *retiring; /* replaced blocks not yet handed to RCU */
+    struct arena_batch *retiring; /* replaced blocks not yet handed to RCU */
+    long teardowns;               /* old tries waiting for a grace period */
 };
 
 struct fib_route_key {
@@ -118,8 +121,16 @@ int fib_table_add(struct fib_table *t, fib_key key, unsigned len, uint32_t nh);
 int fib_table_del(struct fib_table *t, fib_key key, unsigned len);
 int fib_table_add_batch(struct fib_table *t, const struct fib_route_key *r, size_t n);
 size_t fib_table_memory(const struct fib_table *t);
+struct fib_blk {
+    void *p;
+    size_t size;
+};
+
 int fib_retire_reserve(struct fib_table *t, size_t n);
-void fib_retire(struct fib_table *t, void **ptrs, size_t n);
+void fib_retire(struct fib_table *t, const struct fib_blk *blk, size_t n);
 void fib_retire_flush(struct fib_table *t);
+void fib_retire_trie(struct fib_table *t, struct fib_arena *arena, uint64_t *dir, unsigned bits);
+uint64_t *fib_dir_alloc(unsigned bits);
+void fib_dir_free(uint64_t *dir, unsigned bits);
 
 #endif

@@ -13,40 +13,37 @@
 #include "fib/fib_impl.h"
 
 /*
- * Replaced blocks, freed together once no reader can hold them. Changes
- * add to one batch that goes to call_rcu when it is full: one callback (and
- * at most one wake-up of the RCU thread) per many updates rather than per
- * update, which keeps the update latency tail short. Handing blocks over
- * later than they were unpublished is always safe.
+ * Replaced blocks go back to their arena once no reader can hold them.
+ * Changes add to one batch that goes to call_rcu when it is full: one
+ * callback (and at most one wake-up of the RCU thread) per many updates
+ * rather than per update, which keeps the update latency tail short. Handing
+ * blocks over later than they were unpublished is always safe.
  */
 #define RETIRE_BATCH 256
 
-struct retire_batch {
-    struct rcu_head head;
-    size_t n, cap;
-    void *ptrs[];
-};
+_Static_assert(sizeof(struct rcu_head) <= sizeof(((struct arena_batch *)0)->hdr),
+               "struct arena_batch has room for an rcu_head");
 
-static void retire_free(struct rcu_head *head)
+static void retire_done(struct rcu_head *head)
 {
-    struct retire_batch *b = caa_container_of(head, struct retire_batch, head);
+    struct arena_batch *b = (struct arena_batch *)(void *)head;
+    struct fib_arena *a = b->arena;
 
-    for (size_t i = 0; i < b->n; i++)
-        free(b->ptrs[i]);
-    free(b);
+    arena_reclaim(a, b);
+    __atomic_sub_fetch(&a->inflight, 1, __ATOMIC_RELEASE);
 }
 
 /* Makes room for n more blocks, so that fib_retire() cannot fail after a
  * change is published. */
 int fib_retire_reserve(struct fib_table *t, size_t n)
 {
-    struct retire_batch *b = t->retiring;
+    struct arena_batch *b = t->retiring;
     size_t have = b ? b->n : 0;
 
     if (n == 0 || (b && have + n <= b->cap))
         return 0;
     size_t cap = have + n < RETIRE_BATCH ? RETIRE_BATCH : have + n;
-    b = realloc(b, sizeof(*b) + cap * sizeof(void *));
+    b = realloc(b, sizeof(*b) + cap * sizeof(b->blk[0]));
     if (!b)
         return -ENOMEM;
     b->n = have;
@@ -57,20 +54,99 @@ int fib_retire_reserve(struct fib_table *t, size_t n)
 
 void fib_retire_flush(struct fib_table *t)
 {
-    if (t->retiring && t->retiring->n) {
-        t->rcu->update_call_rcu(&t->retiring->head, retire_free);
+    struct arena_batch *b = t->retiring;
+
+    if (b && b->n) {
+        b->arena = t->arena;
+        __atomic_add_fetch(&b->arena->inflight, 1, __ATOMIC_RELAXED);
+        t->rcu->update_call_rcu((struct rcu_head *)(void *)b->hdr, retire_done);
         t->retiring = NULL;
     }
 }
 
-void fib_retire(struct fib_table *t, void **ptrs, size_t n)
+void fib_retire(struct fib_table *t, const struct fib_blk *blk, size_t n)
 {
     if (n == 0)
         return;
-    memcpy(t->retiring->ptrs + t->retiring->n, ptrs, n * sizeof(void *));
-    t->retiring->n += n;
-    if (t->retiring->n >= RETIRE_BATCH)
+    struct arena_batch *b = t->retiring;
+    for (size_t i = 0; i < n; i++) {
+        b->blk[b->n].p = blk[i].p;
+        b->blk[b->n].size = blk[i].size;
+        b->n++;
+    }
+    if (b->n >= RETIRE_BATCH)
         fib_retire_flush(t);
+}
+
+uint64_t *fib_dir_alloc(unsigned bits)
+{
+    size_t size = sizeof(uint64_t) << bits;
+
+    /* The full-size top level is 2 MiB: one huge page. */
+    return bits >= 18 ? arena_map(size) : aligned_alloc(64, size);
+}
+
+void fib_dir_free(uint64_t *dir, unsigned bits)
+{
+    if (bits >= 18)
+        arena_unmap(dir, sizeof(uint64_t) << bits);
+    else
+        free(dir);
+}
+
+/* A whole old trie (top level and arena) waiting for a grace period. */
+struct trie_retire {
+    struct rcu_head head;
+    struct fib_table *t;
+    struct fib_arena *arena;
+    uint64_t *dir;
+    unsigned bits;
+};
+
+static void trie_retire_done(struct rcu_head *head)
+{
+    struct trie_retire *r = caa_container_of(head, struct trie_retire, head);
+
+    /* Batches of this arena still queued behind us come back here first. */
+    if (__atomic_load_n(&r->arena->inflight, __ATOMIC_ACQUIRE)) {
+        r->t->rcu->update_call_rcu(&r->head, trie_retire_done);
+        return;
+    }
+    fib_dir_free(r->dir, r->bits);
+    arena_fini(r->arena);
+    free(r->arena);
+    __atomic_sub_fetch(&r->t->teardowns, 1, __ATOMIC_RELEASE);
+    free(r);
+}
+
+/* Hands the old trie to RCU. It cannot fail: if the small record cannot be
+ * allocated, wait for readers here instead. */
+void fib_retire_trie(struct fib_table *t, struct fib_arena *arena, uint64_t *dir, unsigned bits)
+{
+    struct arena_batch *b = t->retiring;
+    struct trie_retire *r = malloc(sizeof(*r));
+
+    /* Blocks waiting to be retired belong to the old arena: they go with it. */
+    if (b) {
+        b->n = 0;
+        free(b);
+        t->retiring = NULL;
+    }
+    if (!r) {
+        t->rcu->update_synchronize_rcu();
+        while (__atomic_load_n(&arena->inflight, __ATOMIC_ACQUIRE))
+            t->rcu->barrier();
+        fib_dir_free(dir, bits);
+        arena_fini(arena);
+        free(arena);
+        return;
+    }
+    r->t = t;
+    r->arena = arena;
+    r->dir = dir;
+    r->bits = bits;
+    __atomic_add_fetch(&t->teardowns, 1, __ATOMIC_RELAXED);
+    t->rcu->update_call_rcu(&r->head, trie_retire_done);
 }
 
 /*
@@ -112,22 +188,22 @@ void fib_table_free(struct fib_table *t)
 {
     if (!t)
         return;
+    /* No reader is left (the caller says so). Let the callbacks of earlier
+     * changes run, since they touch the arenas, then free everything. */
+    free(t->retiring);
+    t->retiring = NULL;
+    do
+        t->rcu->barrier();
+    while (__atomic_load_n(&t->teardowns, __ATOMIC_ACQUIRE) ||
+           __atomic_load_n(&t->arena->inflight, __ATOMIC_ACQUIRE));
     trie_fini(t);
     rib_fini(&t->rib);
-    /* No reader is left (the caller says so): what waits can go now. */
-    if (t->retiring) {
-        for (size_t i = 0; i < t->retiring->n; i++)
-            free(t->retiring->ptrs[i]);
-        free(t->retiring);
-    }
-    /* Earlier changes may still have blocks waiting for a grace period. */
-    t->rcu->barrier();
     free(t);
 }
 
 size_t fib_table_memory(const struct fib_table *t)
 {
-    return fib_heap_size(sizeof(*t)) + t->rib.bytes + t->trie_bytes;
+    return fib_heap_size(sizeof(*t)) + t->rib.bytes + t->dir_bytes + t->arena->bytes;
 }
 
 /* Brings the trie in line with a change of (key, len) already in the RIB. */
@@ -135,7 +211,8 @@ static int trie_apply(struct fib_table *t, fib_key key, unsigned len)
 {
     unsigned bits = bits_for(t->count, t->bits);
 
-    if (bits != t->bits)
+    /* An emptied table starts afresh, with no arena memory left over. */
+    if (bits != t->bits || (t->count == 0 && t->arena->bytes))
         return trie_rebuild(t, bits);
     return trie_update(t, key, len);
 }

@@ -15,10 +15,10 @@
 
 #include "fib/fib_impl.h"
 
-struct ptrvec {
-    void **v;
+struct blkvec {
+    struct fib_blk *v;
     size_t n, cap;
-    void *local[16]; /* most updates touch a handful of blocks */
+    struct fib_blk local[16]; /* most updates touch a handful of blocks */
 };
 
 struct pending {
@@ -35,9 +35,9 @@ struct fib_op {
     bool full;               /* rebuild everything (a new top level) */
     const uint64_t *old_dir; /* NULL when building a new top level */
     uint64_t *new_dir;       /* non-NULL: store entries here directly */
-    struct ptrvec fresh;     /* allocated: freed if the op fails */
-    struct ptrvec retired;   /* replaced: freed after a grace period */
-    size_t fresh_bytes, retired_bytes;
+    struct fib_arena *arena; /* where new blocks come from */
+    struct blkvec fresh;     /* allocated: freed if the op fails */
+    struct blkvec retired;   /* replaced: freed after a grace period */
     struct pending *pend;
     size_t npend, cappend;
     struct pending pend_local[8];
@@ -53,32 +53,34 @@ static uint64_t leaf_entry(uint32_t nh)
     return (uint64_t)nh << 32 | 1;
 }
 
-static void ptrvec_init(struct ptrvec *p)
+static void blkvec_init(struct blkvec *p)
 {
     p->v = p->local;
     p->n = 0;
     p->cap = sizeof(p->local) / sizeof(p->local[0]);
 }
 
-static void ptrvec_fini(struct ptrvec *p)
+static void blkvec_fini(struct blkvec *p)
 {
     if (p->v != p->local)
         free(p->v);
 }
 
-static int ptrvec_push(struct ptrvec *p, void *x)
+static int blkvec_push(struct blkvec *p, void *x, size_t size)
 {
     if (p->n == p->cap) {
         size_t cap = p->cap * 2;
-        void **v = malloc(cap * sizeof(*v));
+        struct fib_blk *v = malloc(cap * sizeof(*v));
         if (!v)
             return -ENOMEM;
         memcpy(v, p->v, p->n * sizeof(*v));
-        ptrvec_fini(p);
+        blkvec_fini(p);
         p->v = v;
         p->cap = cap;
     }
-    p->v[p->n++] = x;
+    p->v[p->n].p = x;
+    p->v[p->n].size = size;
+    p->n++;
     return 0;
 }
 
@@ -88,37 +90,37 @@ static void op_init(struct fib_op *op, struct fib_table *t)
     op->t = t;
     op->bits = t->bits;
     op->old_dir = t->dir;
-    ptrvec_init(&op->fresh);
-    ptrvec_init(&op->retired);
+    op->arena = t->arena;
+    blkvec_init(&op->fresh);
+    blkvec_init(&op->retired);
     op->pend = op->pend_local;
     op->cappend = sizeof(op->pend_local) / sizeof(op->pend_local[0]);
 }
 
 static void op_fini(struct fib_op *op)
 {
-    ptrvec_fini(&op->fresh);
-    ptrvec_fini(&op->retired);
+    blkvec_fini(&op->fresh);
+    blkvec_fini(&op->retired);
     if (op->pend != op->pend_local)
         free(op->pend);
 }
 
 static void op_abort(struct fib_op *op)
 {
-    for (size_t i = 0; i < op->fresh.n; i++)
-        free(op->fresh.v[i]);
+    for (size_t i = op->fresh.n; i-- > 0;)
+        arena_free(op->arena, op->fresh.v[i].p, op->fresh.v[i].size);
     op_fini(op);
 }
 
 static void *fresh_alloc(struct fib_op *op, size_t size)
 {
-    void *p = malloc(size ? size : 1);
+    void *p = arena_alloc(op->arena, size);
     if (!p)
         return NULL;
-    if (ptrvec_push(&op->fresh, p)) {
-        free(p);
+    if (blkvec_push(&op->fresh, p, size)) {
+        arena_free(op->arena, p, size);
         return NULL;
     }
-    op->fresh_bytes += fib_heap_size(size ? size : 1);
     return p;
 }
 
@@ -129,8 +131,7 @@ static size_t block_size(const struct fib_node *n)
 
 static int retire(struct fib_op *op, const void *p, size_t size)
 {
-    op->retired_bytes += fib_heap_size(size ? size : 1);
-    return ptrvec_push(&op->retired, (void *)p);
+    return blkvec_push(&op->retired, (void *)p, size);
 }
 
 /* The allocation holding node n's children and leaves: a top-level node's
@@ -344,8 +345,6 @@ static int op_commit(struct fib_op *op)
     }
     for (size_t i = 0; i < op->npend; i++)
         __atomic_store_n(&t->dir[op->pend[i].idx], op->pend[i].val, __ATOMIC_RELEASE);
-    t->trie_bytes += op->fresh_bytes;
-    t->trie_bytes -= op->retired_bytes;
     fib_retire(t, op->retired.v, op->retired.n);
     op_fini(op);
     return 0;
@@ -362,6 +361,8 @@ int trie_update(struct fib_table *t, fib_key key, unsigned len)
     uint32_t nh;
     int ret;
 
+    /* Blocks RCU has released go back on the free lists, a few per change. */
+    arena_recycle(t->arena, 16);
     op_init(&op, t);
     op.pkey = key;
     op.plen = len;
@@ -374,13 +375,16 @@ int trie_update(struct fib_table *t, fib_key key, unsigned len)
     return op_commit(&op);
 }
 
-/* Builds a whole new top level of the given width from the RIB and swaps it
- * in; used when the table grows or shrinks past a size step, and for large
- * batches. */
+/*
+ * Builds a whole new trie (top level of the given width, blocks in a new
+ * arena) from the RIB and swaps it in with one store of the root; the old
+ * trie goes to RCU as a whole. Used for bulk loads, when the table grows or
+ * shrinks past a size step, and when it empties, so a table that was big
+ * gives its memory back.
+ */
 int trie_rebuild(struct fib_table *t, unsigned bits)
 {
     struct fib_op op;
-    size_t n = (size_t)1 << bits, dir_bytes = n * sizeof(uint64_t);
     uint32_t nh;
     int ret;
 
@@ -388,76 +392,54 @@ int trie_rebuild(struct fib_table *t, unsigned bits)
     op.bits = bits;
     op.full = true;
     op.old_dir = NULL;
-    op.new_dir = aligned_alloc(64, dir_bytes);
-    if (!op.new_dir) {
-        op_fini(&op);
-        return -ENOMEM;
+    op.arena = malloc(sizeof(*op.arena));
+    op.new_dir = fib_dir_alloc(bits);
+    if (!op.arena || !op.new_dir) {
+        ret = -ENOMEM;
+        goto fail;
     }
-    if (ptrvec_push(&op.fresh, op.new_dir)) {
-        free(op.new_dir);
-        op_fini(&op);
-        return -ENOMEM;
-    }
-    op.fresh_bytes += fib_heap_size(dir_bytes);
+    arena_init(op.arena);
     root_inherit(t, &nh);
     ret = dir_walk(&op, &t->rib.root, 0, 0, nh, 0);
-    /* Everything of the old trie goes. */
-    if (!ret && t->dir) {
-        size_t on = (size_t)1 << t->bits;
-        for (size_t i = 0; i < on && !ret; i++) {
-            uint64_t e = t->dir[i];
-            if (!fib_entry_is_leaf(e)) {
-                ret = retire_subtree(&op, (const void *)(uintptr_t)e, true);
-            }
-        }
-        if (!ret)
-            ret = retire(&op, t->dir, on * sizeof(uint64_t));
-    }
-    if (ret) {
-        op_abort(&op);
-        return ret;
-    }
-    if (fib_retire_reserve(t, op.retired.n)) {
-        op_abort(&op);
-        return -ENOMEM;
-    }
+    if (ret)
+        goto fail;
+    uint64_t *old_dir = t->dir;
+    unsigned old_bits = t->bits;
+    struct fib_arena *old_arena = t->arena;
     t->dir = op.new_dir;
     t->bits = bits;
+    t->dir_bytes = (sizeof(uint64_t) << bits);
+    t->arena = op.arena;
     __atomic_store_n(&t->pub.v4.root, (uintptr_t)op.new_dir | bits, __ATOMIC_RELEASE);
-    t->trie_bytes += op.fresh_bytes;
-    t->trie_bytes -= op.retired_bytes;
-    fib_retire(t, op.retired.v, op.retired.n);
-    fib_retire_flush(t);
+    if (old_dir)
+        fib_retire_trie(t, old_arena, old_dir, old_bits);
     op_fini(&op);
     return 0;
+fail:
+    if (op.arena && op.new_dir)
+        arena_fini(op.arena);
+    free(op.arena);
+    if (op.new_dir)
+        fib_dir_free(op.new_dir, bits);
+    op_fini(&op);
+    return ret;
 }
 
 int trie_init(struct fib_table *t)
 {
     t->dir = NULL;
     t->bits = 0;
+    t->arena = NULL;
     return trie_rebuild(t, 6);
-}
-
-static void free_subtree(const struct fib_node *n, bool top)
-{
-    unsigned nk = popc(n->vector);
-
-    for (unsigned i = 0; i < nk; i++)
-        free_subtree(&n->children[i], false);
-    free((void *)node_mem(n, top));
 }
 
 void trie_fini(struct fib_table *t)
 {
     if (!t->dir)
         return;
-    for (size_t i = 0; i < (size_t)1 << t->bits; i++) {
-        uint64_t e = t->dir[i];
-        if (!fib_entry_is_leaf(e))
-            free_subtree((const void *)(uintptr_t)e, true);
-    }
-    free(t->dir);
+    fib_dir_free(t->dir, t->bits);
     t->dir = NULL;
-    t->trie_bytes = 0;
+    arena_fini(t->arena);
+    free(t->arena);
+    t->arena = NULL;
 }

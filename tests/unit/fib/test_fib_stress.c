@@ -173,7 +173,7 @@ static void stress(const struct fam *f, const struct pfx_file *pf)
 {
     struct shared *sh = calloc(1, sizeof(*sh));
     uint64_t s = 777;
-    size_t ops = test_quick() ? 20000 : 300000;
+    size_t ops = test_quick() ? 60000 : 300000;
     size_t nbg = 20000;
     struct model_route *bg = malloc(nbg * sizeof(*bg));
     unsigned gen[POOL] = {0};
