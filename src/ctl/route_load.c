@@ -1,13 +1,20 @@
 /*
- * route_load.c - `vroomctl route load VR FILE|- [--batch N]`: streams a file
- * of routes into route.add calls of N routes each (default 10,000), the way
- * a control plane or a benchmark installs a full table. Lines read
- * `PREFIX [via ADDR] [dev IF] [blackhole|unreachable]`; blank lines and
- * '#' comments are skipped. Every line is checked here first, so a bad one
- * is reported as FILE:LINE before anything of its batch is sent. The JSON
- * text is written directly: building a json_t per route would cost more than
- * the daemon spends installing it.
+ * route_load.c - `vroomctl route load VR FILE|- [--batch N] [--json-routes]`:
+ * streams a file of routes into vroomd, the way a control plane or a
+ * benchmark installs a full table. Lines read
+ * `PREFIX [via ADDR] [dev IF] [blackhole|unreachable|prohibit]`; blank lines
+ * and '#' comments are skipped. Every line is checked here first, so a bad
+ * one is reported as FILE:LINE before anything of its batch is sent.
+ *
+ * By default the routes go as binary records (format v1 of docs/api.md) in
+ * route.add_bulk calls of up to N routes (default 1,000,000: a full table is
+ * one call); interface names are turned into indexes with one iface.list
+ * first. --json-routes sends route.add calls of N JSON route objects
+ * (default 10,000) instead. Either way the request text is written here
+ * directly: building a json_t per route would cost more than the daemon
+ * spends installing it.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,28 +25,48 @@
 #include "ctl/ctl.h"
 #include "lib/inet.h"
 
-#define DEFAULT_BATCH 10000
+#define DEFAULT_BATCH_JSON 10000
+#define DEFAULT_BATCH_BULK 1000000
+#define BULK_BATCH_MAX     2000000 /* vroomd's records per call */
+
+/* v1 records (docs/api.md): family, length, type, iface, dst, gw. */
+#define REC_MAX    36
+#define IFACE_NONE 0xff
+enum {
+    REC_UNICAST = 0,
+    REC_CONNECTED = 1,
+    REC_BLACKHOLE = 3,
+    REC_UNREACHABLE = 4,
+    REC_PROHIBIT = 5
+};
 
 struct text {
     char *data;
     size_t len, cap;
 };
 
-static int text_add(struct text *t, const char *s, size_t n)
+static int text_reserve(struct text *t, size_t n)
 {
     char *p;
     size_t cap;
 
-    if (t->len + n + 1 > t->cap) {
-        cap = t->cap ? t->cap * 2 : 1 << 20;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        p = realloc(t->data, cap);
-        if (p == NULL)
-            return -1;
-        t->data = p;
-        t->cap = cap;
-    }
+    if (t->len + n + 1 <= t->cap)
+        return 0;
+    cap = t->cap ? t->cap * 2 : 1 << 20;
+    while (cap < t->len + n + 1)
+        cap *= 2;
+    p = realloc(t->data, cap);
+    if (p == NULL)
+        return -1;
+    t->data = p;
+    t->cap = cap;
+    return 0;
+}
+
+static int text_add(struct text *t, const char *s, size_t n)
+{
+    if (text_reserve(t, n) != 0)
+        return -1;
     memcpy(t->data + t->len, s, n);
     t->len += n;
     t->data[t->len] = '\0';
@@ -63,6 +90,37 @@ static int text_json_str(struct text *t, const char *s)
     return rc;
 }
 
+/* base64 (RFC 4648, padded) of p[0..n) appended to t. */
+static int text_base64(struct text *t, const uint8_t *p, size_t n)
+{
+    static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char *o;
+    size_t i;
+
+    if (text_reserve(t, (n + 2) / 3 * 4) != 0)
+        return -1;
+    o = t->data + t->len;
+    for (i = 0; i + 3 <= n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+
+        *o++ = al[v >> 18];
+        *o++ = al[v >> 12 & 63];
+        *o++ = al[v >> 6 & 63];
+        *o++ = al[v & 63];
+    }
+    if (i < n) {
+        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
+
+        *o++ = al[v >> 18];
+        *o++ = al[v >> 12 & 63];
+        *o++ = i + 1 < n ? al[v >> 6 & 63] : '=';
+        *o++ = '=';
+    }
+    t->len = (size_t)(o - t->data);
+    t->data[t->len] = '\0';
+    return 0;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -71,13 +129,49 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* One line into one route object appended to t. 0, 1 if blank, -1 with why. */
-static int route_line(char *line, struct text *t, bool first, char *why, size_t whylen)
+/* "a.b.c.d/len" without the general parser (most of a full table); 0 or -1. */
+static int prefix4_fast(const char *s, struct inet_prefix *p)
 {
+    uint32_t a = 0, v, len;
+
+    for (int i = 0; i < 4; i++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        for (v = 0; *s >= '0' && *s <= '9' && v < 256; s++)
+            v = v * 10 + (uint32_t)(*s - '0');
+        if (v > 255 || *s != (i < 3 ? '.' : '/'))
+            return -1;
+        a = a << 8 | v;
+        s++;
+    }
+    if (*s < '0' || *s > '9')
+        return -1;
+    for (len = 0; *s >= '0' && *s <= '9' && len < 100; s++)
+        len = len * 10 + (uint32_t)(*s - '0');
+    if (*s != '\0' || len > 32 || (len < 32 && (a & (0xffffffffu >> len)) != 0))
+        return -1;
+    memset(p, 0, sizeof(*p));
+    p->addr.family = AF_INET;
+    p->addr.u.v4.s_addr = htonl(a);
+    p->len = len;
+    return 0;
+}
+
+/* One parsed line. */
+struct route_line {
+    char *prefix, *via, *dev, *type; /* words of the line; NULL if absent */
+    struct inet_prefix p;
+    struct inet_addr gw;
+};
+
+/* Split and check one line. 0, 1 if blank, -1 with why. */
+static int line_parse(char *line, struct route_line *r, char *why, size_t whylen)
+{
+    static char last_via[INET_ADDR_STRLEN];
+    static struct inet_addr last_gw;
+    static int last_fam;
     char *tok[8], *save = NULL, *w;
     char pwhy[INET_WHY_LEN];
-    struct inet_prefix p;
-    struct inet_addr a;
     int n = 0, i;
 
     if ((w = strchr(line, '#')) != NULL)
@@ -91,56 +185,176 @@ static int route_line(char *line, struct text *t, bool first, char *why, size_t 
     }
     if (n == 0)
         return 1;
-    if (inet_prefix_parse(tok[0], AF_UNSPEC, &p, pwhy, sizeof(pwhy)) < 0) {
+    memset(r, 0, sizeof(*r));
+    r->prefix = tok[0];
+    if (prefix4_fast(tok[0], &r->p) != 0 &&
+        inet_prefix_parse(tok[0], AF_UNSPEC, &r->p, pwhy, sizeof(pwhy)) < 0) {
         snprintf(why, whylen, "%s: %s", tok[0], pwhy);
         return -1;
     }
-    if (!first)
-        text_str(t, ",");
-    text_str(t, "{\"prefix\":\"");
-    text_str(t, tok[0]);
-    text_str(t, "\"");
     for (i = 1; i < n; i++) {
-        if (strcmp(tok[i], "via") == 0 && i + 1 < n) {
-            if (inet_addr_parse(tok[++i], p.addr.family, &a, pwhy, sizeof(pwhy)) < 0) {
-                snprintf(why, whylen, "via %s: %s", tok[i], pwhy);
+        if (strcmp(tok[i], "via") == 0 && i + 1 < n && r->via == NULL) {
+            r->via = tok[++i];
+            /* a full table has few gateways: parse each once */
+            if (r->p.addr.family == last_fam && strcmp(r->via, last_via) == 0) {
+                r->gw = last_gw;
+                continue;
+            }
+            if (inet_addr_parse(r->via, r->p.addr.family, &r->gw, pwhy, sizeof(pwhy)) < 0) {
+                snprintf(why, whylen, "via %s: %s", r->via, pwhy);
                 return -1;
             }
-            text_str(t, ",\"via\":\"");
-            text_str(t, tok[i]);
-            text_str(t, "\"");
-        } else if (strcmp(tok[i], "dev") == 0 && i + 1 < n) {
-            text_str(t, ",\"dev\":");
-            text_json_str(t, tok[++i]);
-        } else if (strcmp(tok[i], "blackhole") == 0 || strcmp(tok[i], "unreachable") == 0) {
-            text_str(t, ",\"type\":\"");
-            text_str(t, tok[i]);
-            text_str(t, "\"");
+            if (strlen(r->via) < sizeof(last_via)) {
+                strcpy(last_via, r->via);
+                last_gw = r->gw;
+                last_fam = r->p.addr.family;
+            }
+        } else if (strcmp(tok[i], "dev") == 0 && i + 1 < n && r->dev == NULL) {
+            r->dev = tok[++i];
+        } else if ((strcmp(tok[i], "blackhole") == 0 || strcmp(tok[i], "unreachable") == 0 ||
+                    strcmp(tok[i], "prohibit") == 0) &&
+                   r->type == NULL) {
+            r->type = tok[i];
         } else {
             snprintf(why, whylen, "unexpected '%s'", tok[i]);
             return -1;
         }
     }
-    return text_str(t, "}");
+    if (r->type == NULL && r->via == NULL && r->dev == NULL) {
+        snprintf(why, whylen, "a route needs via ADDR, dev IF or a type");
+        return -1;
+    }
+    return 0;
 }
 
-static int send_batch(struct ctl_ctx *ctx, struct text *t, size_t head)
+/* The line as a route.add object appended to t. */
+static int json_route(struct text *t, const struct route_line *r, bool first)
+{
+    int rc = 0;
+
+    if (!first)
+        rc |= text_str(t, ",");
+    rc |= text_str(t, "{\"prefix\":");
+    rc |= text_json_str(t, r->prefix);
+    if (r->via != NULL) {
+        rc |= text_str(t, ",\"via\":");
+        rc |= text_json_str(t, r->via);
+    }
+    if (r->dev != NULL) {
+        rc |= text_str(t, ",\"dev\":");
+        rc |= text_json_str(t, r->dev);
+    }
+    if (r->type != NULL) {
+        rc |= text_str(t, ",\"type\":");
+        rc |= text_json_str(t, r->type);
+    }
+    return rc | text_str(t, "}");
+}
+
+/* The VR's interface indexes by name, from iface.list. */
+struct ifmap {
+    json_t *list;
+};
+
+static int ifmap_load(struct ctl_ctx *ctx, const char *vr, struct ifmap *m)
+{
+    struct jsonrpc_error err;
+    int rc = jsonrpc_client_call(ctx->client, "iface.list", json_pack("{s:s}", "vr", vr), &m->list,
+                                 &err);
+
+    if (rc < 0) {
+        fprintf(stderr, "vroomctl: iface.list: %s\n", strerror(-rc));
+        return CTL_EREACH;
+    }
+    if (rc > 0) {
+        fprintf(stderr, "vroomctl: iface.list: %s\n", err.message);
+        jsonrpc_error_clear(&err);
+        return CTL_EAPI;
+    }
+    return CTL_OK;
+}
+
+static int ifmap_index(const struct ifmap *m, const char *name)
+{
+    size_t i;
+    json_t *it;
+
+    json_array_foreach(m->list, i, it)
+    {
+        const char *n = json_string_value(json_object_get(it, "name"));
+
+        if (n != NULL && strcmp(n, name) == 0)
+            return (int)json_integer_value(json_object_get(it, "index"));
+    }
+    return -1;
+}
+
+/* The line as a v1 record at p; its size, or -1 with why. */
+static int bulk_record(uint8_t *p, const struct route_line *r, const struct ifmap *m, char *why,
+                       size_t whylen)
+{
+    size_t alen = r->p.addr.family == AF_INET ? 4 : 16;
+    int iface = IFACE_NONE;
+
+    if (r->dev != NULL && (iface = ifmap_index(m, r->dev)) < 0) {
+        snprintf(why, whylen, "dev %s: the VR has no such interface", r->dev);
+        return -1;
+    }
+    p[0] = alen == 4 ? 4 : 6;
+    p[1] = (uint8_t)r->p.len;
+    p[2] = r->type == NULL     ? (r->via != NULL ? REC_UNICAST : REC_CONNECTED)
+           : r->type[0] == 'b' ? REC_BLACKHOLE
+           : r->type[0] == 'u' ? REC_UNREACHABLE
+                               : REC_PROHIBIT;
+    p[3] = (uint8_t)iface;
+    memcpy(p + 4, r->p.addr.u.bytes, alen);
+    if (r->via != NULL && r->type == NULL)
+        memcpy(p + 4 + alen, r->gw.u.bytes, alen);
+    else
+        memset(p + 4 + alen, 0, alen);
+    return (int)(4 + 2 * alen);
+}
+
+struct loader {
+    struct ctl_ctx *ctx;
+    const char *vr, *method;
+    bool bulk;
+    struct text t; /* the request params being built */
+    size_t head;   /* t's length before the first route */
+    uint8_t *bin;  /* bulk: records of the batch */
+    size_t bin_len, bin_cap;
+};
+
+static void batch_start(struct loader *l)
+{
+    l->t.len = 0;
+    text_str(&l->t, "{\"vr\":");
+    text_json_str(&l->t, l->vr);
+    text_str(&l->t, l->bulk ? ",\"format\":\"v1\",\"data\":\"" : ",\"routes\":[");
+    l->head = l->t.len;
+    l->bin_len = 0;
+}
+
+static int batch_send(struct loader *l)
 {
     struct jsonrpc_error err;
     json_t *result;
     int rc;
 
-    if (text_str(t, "]}") < 0)
+    if ((l->bulk && text_base64(&l->t, l->bin, l->bin_len) != 0) ||
+        text_str(&l->t, l->bulk ? "\"}" : "]}") != 0) {
+        fprintf(stderr, "vroomctl: route load: out of memory\n");
         return CTL_EREACH;
-    rc = jsonrpc_client_call_text(ctx->client, "route.add", t->data, t->len, &result, &err);
-    t->len = head; /* back to {"vr":...,"routes":[ for the next batch */
+    }
+    rc = jsonrpc_client_call_text(l->ctx->client, l->method, l->t.data, l->t.len, &result, &err);
+    batch_start(l);
     if (rc < 0) {
-        fprintf(stderr, "vroomctl: route.add: %s\n",
+        fprintf(stderr, "vroomctl: %s: %s\n", l->method,
                 rc == -ECONNRESET ? "vroomd closed the connection" : strerror(-rc));
         return CTL_EREACH;
     }
     if (rc > 0) {
-        fprintf(stderr, "vroomctl: route.add: %s\n", err.message);
+        fprintf(stderr, "vroomctl: %s: %s\n", l->method, err.message);
         jsonrpc_error_clear(&err);
         return CTL_EAPI;
     }
@@ -150,49 +364,85 @@ static int send_batch(struct ctl_ctx *ctx, struct text *t, size_t head)
 
 int ctl_route_load(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc, char **argv)
 {
-    struct text t = {0};
+    struct loader l = {.ctx = ctx, .bulk = true};
+    struct ifmap m = {0};
+    struct route_line r;
     char *line = NULL, why[160];
-    const char *file;
-    size_t cap = 0, head, in_batch = 0, total = 0, batches = 0, lineno = 0;
-    long long batch = DEFAULT_BATCH;
+    const char *file = NULL;
+    size_t cap = 0, in_batch = 0, total = 0, batches = 0, lineno = 0;
+    long long batch = 0;
     double t0, secs;
     FILE *f;
-    int rc = CTL_OK, r;
+    int rc = CTL_OK, k;
 
-    if (argc == 4 && strcmp(argv[2], "--batch") == 0) {
-        batch = strtoll(argv[3], NULL, 10);
-        if (batch < 1 || batch > 10000000)
-            return ctl_usage(cmd, "--batch: not a positive number: %s", argv[3]);
-    } else if (argc != 2) {
-        return ctl_usage(cmd, "VR and FILE are needed");
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc) {
+            batch = strtoll(argv[++i], NULL, 10);
+            if (batch < 1 || batch > 10000000)
+                return ctl_usage(cmd, "--batch: not a positive number: %s", argv[i]);
+        } else if (strcmp(argv[i], "--json-routes") == 0) {
+            l.bulk = false;
+        } else if (l.vr == NULL) {
+            l.vr = argv[i];
+        } else if (file == NULL) {
+            file = argv[i];
+        } else {
+            return ctl_usage(cmd, "unexpected '%s'", argv[i]);
+        }
     }
-    file = argv[1];
+    if (file == NULL)
+        return ctl_usage(cmd, "VR and FILE are needed");
+    if (batch == 0)
+        batch = l.bulk ? DEFAULT_BATCH_BULK : DEFAULT_BATCH_JSON;
+    if (l.bulk && batch > BULK_BATCH_MAX)
+        return ctl_usage(cmd, "--batch: at most %d routes per bulk call", BULK_BATCH_MAX);
+    l.method = l.bulk ? "route.add_bulk" : "route.add";
     f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
     if (f == NULL) {
         fprintf(stderr, "vroomctl: route load: %s: %s\n", file, strerror(errno));
         return CTL_EUSAGE;
     }
+    t0 = now_s();
     rc = ctl_connect(ctx);
     if (rc != CTL_OK)
         goto out;
-    text_str(&t, "{\"vr\":");
-    text_json_str(&t, argv[0]);
-    text_str(&t, ",\"routes\":[");
-    head = t.len;
-    t0 = now_s();
+    if (l.bulk && (rc = ifmap_load(ctx, l.vr, &m)) != CTL_OK)
+        goto out;
+    batch_start(&l);
     while (getline(&line, &cap, f) > 0) {
         lineno++;
-        r = route_line(line, &t, in_batch == 0, why, sizeof(why));
-        if (r < 0) {
+        k = line_parse(line, &r, why, sizeof(why));
+        if (k == 0 && !l.bulk) {
+            k = json_route(&l.t, &r, in_batch == 0);
+        } else if (k == 0) {
+            if (l.bin_len + REC_MAX > l.bin_cap) {
+                size_t c = l.bin_cap ? l.bin_cap * 2 : 1 << 20;
+                uint8_t *b = realloc(l.bin, c);
+
+                if (b == NULL) {
+                    snprintf(why, sizeof(why), "out of memory");
+                    k = -1;
+                } else {
+                    l.bin = b;
+                    l.bin_cap = c;
+                }
+            }
+            if (k == 0) {
+                int size = bulk_record(l.bin + l.bin_len, &r, &m, why, sizeof(why));
+
+                k = size < 0 ? -1 : 0;
+                l.bin_len += size < 0 ? 0 : (size_t)size;
+            }
+        }
+        if (k < 0) {
             fprintf(stderr, "vroomctl: route load: %s:%zu: %s\n", file, lineno, why);
             rc = CTL_EUSAGE;
             goto out;
         }
-        if (r > 0)
+        if (k > 0)
             continue;
-        in_batch++;
-        if (in_batch == (size_t)batch) {
-            if ((rc = send_batch(ctx, &t, head)) != CTL_OK)
+        if (++in_batch == (size_t)batch) {
+            if ((rc = batch_send(&l)) != CTL_OK)
                 goto out;
             total += in_batch;
             batches++;
@@ -205,24 +455,26 @@ int ctl_route_load(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc, cha
         goto out;
     }
     if (in_batch > 0) {
-        if ((rc = send_batch(ctx, &t, head)) != CTL_OK)
+        if ((rc = batch_send(&l)) != CTL_OK)
             goto out;
         total += in_batch;
         batches++;
     }
     secs = now_s() - t0;
     if (ctx->json)
-        printf("{\"routes\": %zu, \"batches\": %zu, \"seconds\": %.6f, \"routes_per_second\": "
-               "%.0f}\n",
-               total, batches, secs, secs > 0 ? (double)total / secs : 0.0);
+        printf("{\"routes\": %zu, \"batches\": %zu, \"method\": \"%s\", \"seconds\": %.6f, "
+               "\"routes_per_second\": %.0f}\n",
+               total, batches, l.method, secs, secs > 0 ? (double)total / secs : 0.0);
     else
-        printf("%zu routes in %zu batches, %.3f s (%.0f routes/s)\n", total, batches, secs,
-               secs > 0 ? (double)total / secs : 0.0);
+        printf("%zu routes in %zu batches (%s), %.3f s (%.0f routes/s)\n", total, batches, l.method,
+               secs, secs > 0 ? (double)total / secs : 0.0);
 out:
     if (rc != CTL_OK && total > 0)
         fprintf(stderr, "vroomctl: route load: %zu routes of earlier batches were added\n", total);
+    json_decref(m.list);
     free(line);
-    free(t.data);
+    free(l.t.data);
+    free(l.bin);
     if (f != stdin)
         fclose(f);
     return rc;

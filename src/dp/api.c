@@ -1072,5 +1072,6 @@ int api_register(struct api *api, struct jsonrpc_server *srv)
     api->srv = srv;
     api->start_ns = dp_now(api->dp);
     return jsonrpc_server_add_methods(srv, api_methods,
-                                      sizeof(api_methods) / sizeof(api_methods[0]), api);
+                                      sizeof(api_methods) / sizeof(api_methods[0]), api)
+               ?: api_bulk_register(api, srv);
 }

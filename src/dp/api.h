@@ -23,5 +23,7 @@ struct api {
 
 /* Register every method on srv with api as their context. 0 or -errno. */
 int api_register(struct api *api, struct jsonrpc_server *srv);
+/* The bulk route methods (api_bulk.c); api_register() calls it. */
+int api_bulk_register(struct api *api, struct jsonrpc_server *srv);
 
 #endif

@@ -524,7 +524,8 @@ static struct vr_iface *connected_iface(const struct vr *vr, const struct inet_a
     return NULL;
 }
 
-int vr_route_check(const struct vr *vr, const struct vr_route *r, char *err, size_t errlen)
+/* The destination part of vr_route_check(). */
+static int route_check_dst(const struct vr_route *r, char *err, size_t errlen)
 {
     int fam = r->dst.addr.family;
 
@@ -546,6 +547,15 @@ int vr_route_check(const struct vr *vr, const struct vr_route *r, char *err, siz
             return -EINVAL;
         }
     }
+    return 0;
+}
+
+/* The next-hop part of vr_route_check(): depends on the route's type, iface,
+ * gw and the family of its destination only. */
+static int route_check_nh(const struct vr *vr, const struct vr_route *r, char *err, size_t errlen)
+{
+    int fam = r->dst.addr.family;
+
     if (r->iface >= VR_IFACES_MAX || (r->iface >= 0 && vr->ifaces[r->iface] == NULL)) {
         snprintf(err, errlen, "dev: no such interface");
         return -EINVAL;
@@ -583,6 +593,13 @@ int vr_route_check(const struct vr *vr, const struct vr_route *r, char *err, siz
         return -EINVAL;
     }
     return 0;
+}
+
+int vr_route_check(const struct vr *vr, const struct vr_route *r, char *err, size_t errlen)
+{
+    int rc = route_check_dst(r, err, errlen);
+
+    return rc != 0 ? rc : route_check_nh(vr, r, err, errlen);
 }
 
 int vr_route_add(struct vr *vr, const struct vr_route *r)
@@ -625,4 +642,349 @@ const struct nh *vr_route_lookup(const struct vr *vr, const struct inet_addr *a)
 size_t vr_route_count(const struct vr *vr, int family)
 {
     return family == AF_INET ? fib4_count(vr->fib4) : fib6_count(vr->fib6);
+}
+
+/* ---- batches ------------------------------------------------------------------ */
+
+/*
+ * The batch functions do what vr_route_check/add/del do route by route, with
+ * the per-route work hoisted: next hops are checked and resolved once per run
+ * of routes with the same one, the VR's own prefixes are gathered once, and
+ * additions go to the FIB in one fib{4,6}_route_add_batch (a full table is
+ * built in one pass). The next-hop references come out exactly as if each
+ * route had been added by itself.
+ */
+
+/* Same next hop (and so the same checks and the same nh entry)? */
+static int same_nh(const struct vr_route *a, const struct vr_route *b)
+{
+    return a->type == b->type && a->iface == b->iface && a->dst.addr.family == b->dst.addr.family &&
+           (a->type != NH_UNICAST || addr_equal(&a->gw, &b->gw));
+}
+
+/* route_check_dst() without the messages: 1 if the destination is fine. */
+static int dst_ok(const struct inet_prefix *p)
+{
+    if (p->addr.family == AF_INET) {
+        uint32_t a = ntohl(p->addr.u.v4.s_addr);
+
+        return p->len <= 32 && (p->len == 32 || (a & (0xffffffffu >> p->len)) == 0);
+    }
+    if (p->addr.family != AF_INET6 || p->len > 128)
+        return 0;
+    for (unsigned b = p->len / 8; b < 16; b++)
+        if (p->addr.u.bytes[b] & (b == p->len / 8 ? 0xffu >> (p->len % 8) : 0xffu))
+            return 0;
+    return 1;
+}
+
+int vr_route_check_batch(const struct vr *vr, const struct vr_route *rs, size_t n, size_t *bad,
+                         char *err, size_t errlen)
+{
+    const struct vr_route *ok = NULL; /* the last route whose next hop passed */
+
+    for (size_t i = 0; i < n; i++) {
+        const struct vr_route *r = &rs[i];
+        int rc = 0;
+
+        if (!dst_ok(&r->dst))
+            rc = vr_route_check(vr, r, err, errlen);
+        else if (ok == NULL || !same_nh(ok, r)) {
+            rc = route_check_nh(vr, r, err, errlen);
+            ok = rc == 0 ? r : ok;
+        }
+        if (rc != 0) {
+            *bad = i;
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* The VR's own (local and connected) prefixes, gathered once per batch. */
+struct own_set {
+    struct inet_prefix *p;
+    unsigned n;
+};
+
+static int own_set_init(const struct vr *vr, struct own_set *o)
+{
+    unsigned n = 0;
+
+    for (int i = 0; i < VR_IFACES_MAX; i++)
+        n += vr->ifaces[i] != NULL ? vr->ifaces[i]->n_addrs * 2 : 0;
+    o->n = 0;
+    o->p = malloc((n ? n : 1) * sizeof(*o->p));
+    if (o->p == NULL)
+        return -ENOMEM;
+    for (int i = 0; i < VR_IFACES_MAX; i++) {
+        const struct vr_iface *ifc = vr->ifaces[i];
+
+        for (unsigned j = 0; ifc != NULL && j < ifc->n_addrs; j++) {
+            o->p[o->n++] = subnet_of(&ifc->addrs[j]);
+            o->p[o->n++] = host_of(&ifc->addrs[j]);
+        }
+    }
+    return 0;
+}
+
+static int own_set_has(const struct own_set *o, const struct inet_prefix *p)
+{
+    for (unsigned i = 0; i < o->n; i++)
+        if (prefix_equal(&o->p[i], p))
+            return 1;
+    return 0;
+}
+
+/* Duplicate prefixes in a batch: the later one wins, as route by route, and
+ * the earlier one's next-hop reference is released. In place; the new count.
+ * Input sorted by prefix (a dump of a RIB or FIB) has none and costs one pass. */
+static uint64_t key4(const struct fib4_route *r)
+{
+    return (uint64_t)r->addr << 8 | r->len;
+}
+
+static uint64_t hash6(const struct fib6_route *r)
+{
+    uint64_t a, b;
+
+    memcpy(&a, r->addr, 8);
+    memcpy(&b, r->addr + 8, 8);
+    return (a * 0x9e3779b97f4a7c15ull) ^ (b * 0xc2b2ae3d27d4eb4full) ^ r->len;
+}
+
+static int eq6(const struct fib6_route *a, const struct fib6_route *b)
+{
+    return a->len == b->len && memcmp(a->addr, b->addr, 16) == 0;
+}
+
+static int sorted4(const struct fib4_route *r, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (key4(&r[i - 1]) >= key4(&r[i]))
+            return 0;
+    return 1;
+}
+
+static int sorted6(const struct fib6_route *r, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        int c = memcmp(r[i - 1].addr, r[i].addr, 16);
+
+        if (c > 0 || (c == 0 && r[i - 1].len >= r[i].len))
+            return 0;
+    }
+    return 1;
+}
+
+/* Open-addressing table of positions + 1 in the output array. */
+static uint32_t *dedup_table(size_t n, size_t *mask)
+{
+    size_t size = 16;
+
+    while (size < n * 2)
+        size *= 2;
+    *mask = size - 1;
+    return calloc(size, sizeof(uint32_t));
+}
+
+static int dedup4(struct vr *vr, struct fib4_route *r, size_t *n)
+{
+    size_t mask, m = 0;
+    uint32_t *t;
+
+    if (sorted4(r, *n))
+        return 0;
+    if ((t = dedup_table(*n, &mask)) == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < *n; i++) {
+        uint64_t k = key4(&r[i]);
+        size_t s = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+
+        while (t[s] != 0 && key4(&r[t[s] - 1]) != k)
+            s = (s + 1) & mask;
+        if (t[s] != 0) {
+            nh_put(vr, r[t[s] - 1].nh);
+            r[t[s] - 1].nh = r[i].nh;
+        } else {
+            r[m] = r[i];
+            t[s] = (uint32_t)++m;
+        }
+    }
+    free(t);
+    *n = m;
+    return 0;
+}
+
+static int dedup6(struct vr *vr, struct fib6_route *r, size_t *n)
+{
+    size_t mask, m = 0;
+    uint32_t *t;
+
+    if (sorted6(r, *n))
+        return 0;
+    if ((t = dedup_table(*n, &mask)) == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < *n; i++) {
+        size_t s = (size_t)(hash6(&r[i]) >> 32) & mask;
+
+        while (t[s] != 0 && !eq6(&r[t[s] - 1], &r[i]))
+            s = (s + 1) & mask;
+        if (t[s] != 0) {
+            nh_put(vr, r[t[s] - 1].nh);
+            r[t[s] - 1].nh = r[i].nh;
+        } else {
+            r[m] = r[i];
+            t[s] = (uint32_t)++m;
+        }
+    }
+    free(t);
+    *n = m;
+    return 0;
+}
+
+/* Apply one family's routes (references to their next hops taken): remember
+ * the next hops they replace, add them in one batch, then release what was
+ * replaced. If the FIB ran out of memory half-way, each route's reference is
+ * settled by what the FIB holds now. */
+static int apply4(struct vr *vr, struct fib4_route *r, size_t n)
+{
+    uint32_t *old = malloc((n ? n : 1) * sizeof(*old)), cur;
+    int rc;
+
+    if (old == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        if (fib4_route_get(vr->fib4, r[i].addr, r[i].len, &old[i]) != 0)
+            old[i] = FIB_NH_NONE;
+    rc = fib4_route_add_batch(vr->fib4, r, n);
+    for (size_t i = 0; i < n; i++) {
+        if (rc == 0 ||
+            (fib4_route_get(vr->fib4, r[i].addr, r[i].len, &cur) == 0 && cur == r[i].nh)) {
+            if (old[i] != FIB_NH_NONE)
+                nh_put(vr, old[i]);
+        } else {
+            nh_put(vr, r[i].nh);
+        }
+    }
+    free(old);
+    return rc;
+}
+
+static int apply6(struct vr *vr, struct fib6_route *r, size_t n)
+{
+    uint32_t *old = malloc((n ? n : 1) * sizeof(*old)), cur;
+    int rc;
+
+    if (old == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        if (fib6_route_get(vr->fib6, r[i].addr, r[i].len, &old[i]) != 0)
+            old[i] = FIB_NH_NONE;
+    rc = fib6_route_add_batch(vr->fib6, r, n);
+    for (size_t i = 0; i < n; i++) {
+        if (rc == 0 ||
+            (fib6_route_get(vr->fib6, r[i].addr, r[i].len, &cur) == 0 && cur == r[i].nh)) {
+            if (old[i] != FIB_NH_NONE)
+                nh_put(vr, old[i]);
+        } else {
+            nh_put(vr, r[i].nh);
+        }
+    }
+    free(old);
+    return rc;
+}
+
+int vr_route_add_batch(struct vr *vr, const struct vr_route *rs, size_t n)
+{
+    struct fib4_route *r4 = NULL;
+    struct fib6_route *r6 = NULL;
+    size_t n4 = 0, n6 = 0, c4 = 0;
+    const struct vr_route *last = NULL; /* the last route whose next hop was resolved */
+    uint32_t last_nh = 0;
+    struct own_set own;
+    int rc;
+
+    if (own_set_init(vr, &own) != 0)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        c4 += rs[i].dst.addr.family == AF_INET;
+    r4 = malloc((c4 ? c4 : 1) * sizeof(*r4));
+    r6 = malloc((n - c4 ? n - c4 : 1) * sizeof(*r6));
+    rc = r4 == NULL || r6 == NULL ? -ENOMEM : 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const struct vr_route *r = &rs[i];
+
+        if (own_set_has(&own, &r->dst))
+            continue; /* the VR's own local and connected routes outrank it */
+        if (last != NULL && same_nh(last, r)) {
+            vr->nhs[last_nh].refcnt++;
+        } else {
+            uint16_t iface = 0;
+
+            if (r->iface >= 0)
+                iface = (uint16_t)r->iface;
+            else if (r->type == NH_UNICAST)
+                iface = connected_iface(vr, &r->gw)->index;
+            rc = nh_get(vr, (uint8_t)r->type, iface, r->type == NH_UNICAST ? &r->gw : NULL,
+                        &last_nh);
+            if (rc != 0)
+                break;
+            last = r;
+        }
+        if (r->dst.addr.family == AF_INET)
+            r4[n4++] = (struct fib4_route){
+                .addr = ntohl(r->dst.addr.u.v4.s_addr), .len = (uint8_t)r->dst.len, .nh = last_nh};
+        else {
+            memcpy(r6[n6].addr, r->dst.addr.u.bytes, 16);
+            r6[n6].len = (uint8_t)r->dst.len;
+            r6[n6++].nh = last_nh;
+        }
+    }
+    if (rc == 0)
+        rc = dedup4(vr, r4, &n4);
+    if (rc == 0)
+        rc = dedup6(vr, r6, &n6);
+    if (rc != 0) {
+        /* nothing applied: give back the references taken */
+        for (size_t i = 0; i < n4; i++)
+            nh_put(vr, r4[i].nh);
+        for (size_t i = 0; i < n6; i++)
+            nh_put(vr, r6[i].nh);
+    } else {
+        rc = apply4(vr, r4, n4);
+        if (rc == 0)
+            rc = apply6(vr, r6, n6);
+        else
+            for (size_t i = 0; i < n6; i++)
+                nh_put(vr, r6[i].nh);
+    }
+    free(r4);
+    free(r6);
+    free(own.p);
+    return rc;
+}
+
+int vr_route_del_batch(struct vr *vr, const struct vr_route *rs, size_t n, size_t *deleted)
+{
+    struct own_set own;
+    int rc = 0;
+
+    *deleted = 0;
+    if (own_set_init(vr, &own) != 0)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (own_set_has(&own, &rs[i].dst)) {
+            (*deleted)++; /* as vr_route_del: the VR's own routes stay */
+            continue;
+        }
+        rc = fib_unset(vr, &rs[i].dst);
+        if (rc == 0)
+            (*deleted)++;
+        else if (rc != -ENOENT)
+            break;
+        rc = 0;
+    }
+    free(own.p);
+    return rc;
 }

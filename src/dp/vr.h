@@ -109,6 +109,20 @@ int vr_route_add(struct vr *vr, const struct vr_route *r);
 /* 0, or -ENOENT if there was no such route. Local and connected routes stay. */
 int vr_route_del(struct vr *vr, const struct inet_prefix *dst);
 
+/* Batches: the same rules and the same result as the route-by-route calls
+ * above on rs[0..n) in order (later duplicates win), with the per-route work
+ * hoisted (see vr.c); for bulk loads such as a full table.
+ * vr_route_check_batch: 0, or -EINVAL with *bad the index of the first route
+ * refused and err its reason. vr_route_add_batch: every route must have
+ * passed the check; 0, or -ENOMEM (some routes may be applied; the FIB and
+ * the next-hop references stay consistent). vr_route_del_batch: deletes
+ * rs[i].dst (the rest is ignored); *deleted counts those found (and the VR's
+ * own prefixes, which stay); 0, or -ENOMEM part-way. */
+int vr_route_check_batch(const struct vr *vr, const struct vr_route *rs, size_t n, size_t *bad,
+                         char *err, size_t errlen);
+int vr_route_add_batch(struct vr *vr, const struct vr_route *rs, size_t n);
+int vr_route_del_batch(struct vr *vr, const struct vr_route *rs, size_t n, size_t *deleted);
+
 /* The next hop for index i (from a FIB lookup). */
 static inline const struct nh *vr_nh(const struct vr *vr, uint32_t i)
 {
