@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int host_start(struct lab *lab, const struct topo_node *n, char *err, size_t errlen)
@@ -26,6 +27,7 @@ static int host_start(struct lab *lab, const struct topo_node *n, char *err, siz
     lab_node_ns(lab, n, ns, sizeof(ns));
     snprintf(prefix, sizeof(prefix), "%s.", ns);
     {
+        char vglog[PATH_MAX], vgsupp[PATH_MAX];
         char *argv[] = {(char *)kind_vroom_bin("vroomd", bin, sizeof(bin)),
                         "--socket",
                         sock,
@@ -34,8 +36,35 @@ static int host_start(struct lab *lab, const struct topo_node *n, char *err, siz
                         "--host",
                         (char *)n->name,
                         NULL};
+        /* VROOM_LAB_VALGRIND=DIR: run vroomd under valgrind, its report in
+         * DIR/vroomd-LAB-HOST.log (outside the lab, which down removes);
+         * VROOM_LAB_VALGRIND_SUPP: a suppressions file */
+        const char *vg = getenv("VROOM_LAB_VALGRIND"), *supp = getenv("VROOM_LAB_VALGRIND_SUPP");
+        char *vgargv[] = {"valgrind",
+                          "--leak-check=full",
+                          "--show-leak-kinds=definite",
+                          "--errors-for-leak-kinds=definite",
+                          vglog,
+                          vgsupp,
+                          argv[0],
+                          argv[1],
+                          argv[2],
+                          argv[3],
+                          argv[4],
+                          argv[5],
+                          argv[6],
+                          NULL};
 
-        if ((rc = proc_spawn_netns_only(ns, argv, log, &pid)) != 0) {
+        if (vg != NULL) {
+            if ((size_t)snprintf(vglog, sizeof(vglog), "--log-file=%s/vroomd-%s.log", vg, ns) >=
+                sizeof(vglog)) {
+                snprintf(err, errlen, "VROOM_LAB_VALGRIND: path too long");
+                return -ENAMETOOLONG;
+            }
+            snprintf(vgsupp, sizeof(vgsupp), "--suppressions=%s",
+                     supp != NULL ? supp : "/dev/null");
+        }
+        if ((rc = proc_spawn_netns_only(ns, vg != NULL ? vgargv : argv, log, &pid)) != 0) {
             snprintf(err, errlen, "node %s: starting vroomd: %s", n->name, strerror(-rc));
             return rc;
         }
