@@ -199,7 +199,7 @@ static int build_route_list(const struct ctl_cmd *cmd, int argc, char **argv, js
     json_object_set_new(params, "vr", json_string(argv[0]));
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "4") == 0 || strcmp(argv[i], "6") == 0) {
-            json_object_set_new(params, "family", json_integer(argv[i][0] - '0'));
+            json_object_set_new(params, "family", json_string(argv[i][0] == '4' ? "ipv4" : "ipv6"));
         } else if (strcmp(argv[i], "--limit") == 0) {
             if ((v = opt_value(argc, argv, &i, why, whylen)) == NULL)
                 return -1;
