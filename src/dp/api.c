@@ -5,6 +5,7 @@
  * as it was; errors name the field and the reason ("routes[3].via: ...").
  */
 #include "dp/api.h"
+#include "dp/api_wire.h"
 #include "dp/addr.h"
 #include "dp/container.h"
 #include "dp/dp_impl.h"
@@ -303,6 +304,10 @@ static int m_port_add(void *ctx, json_t *params, json_t **result, struct jsonrpc
     struct port *p;
     int kind, rc;
 
+    /* wires take other fields (api_wire.c) */
+    if (json_is_object(params) && json_is_string(json_object_get(params, "kind")) &&
+        strcmp(json_string_value(json_object_get(params, "kind")), "wire") == 0)
+        return api_wire_port_add(api, params, result, err);
     if (check_fields(params, allowed, err) != 0 ||
         jsonrpc_get_string(params, NULL, "name", true, PORT_NAME_MAX, &name, err) != 0 ||
         jsonrpc_get_enum(params, NULL, "kind", true, kinds, &kind, err) != 0 ||
@@ -1050,6 +1055,9 @@ static const struct jsonrpc_method api_methods[] = {
     {"port.add", m_port_add, "open a port on an interface"},
     {"port.delete", m_port_delete, "close a port"},
     {"port.list", m_port_list, "ports with their bindings and counters"},
+    {"port.set_remote", api_wire_set_remote, "re-point a wire's far end"},
+    {"port.set_key", api_wire_set_key, "install a secure wire's keys (roll its epoch)"},
+    {"wire.stats", api_wire_stats, "wires and underlays with their counters and drops"},
     {"iface.add", m_iface_add, "add an interface to a VR"},
     {"iface.delete", m_iface_delete, "delete a VR interface and its routes"},
     {"iface.bind", m_iface_bind, "bind a VR interface to a port (or unbind)"},

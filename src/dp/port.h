@@ -89,6 +89,7 @@ int port_tap_create(const char *ifname, char *err, size_t errlen);
 extern const struct port_ops port_afpacket_ops;
 extern const struct port_ops port_tap_ops;
 extern const struct port_ops port_mem_ops;
+extern const struct port_ops port_wire_ops; /* port_wire.h */
 
 /* mem ports, for tests: queue a frame as received; take the next sent frame
  * (the caller frees it), or NULL. */
