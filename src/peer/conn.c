@@ -414,7 +414,7 @@ static void conn_read(struct peer_conn *c)
                 return;
             peer_rx_next(&c->rx);
         } else if (st == PEER_RX_REFUSED) {
-            conn_refuse(c, (enum peer_refuse)c->rx.refused, NULL);
+            conn_refuse(c, c->rx.refused, NULL);
             return;
         } else if (st == PEER_RX_NOMEM) {
             log_warnx("peer %s: no memory for a %" PRIu32 "-byte message", peer_conn_label(c),

@@ -36,20 +36,25 @@ void peer_msg_hdr_decode(const uint8_t in[PEER_MSG_HDR_LEN], struct peer_msg_hdr
     h->id = be64toh(id);
 }
 
-int peer_msg_check(const struct peer_msg_rules *rules, const struct peer_msg_hdr *h)
+bool peer_msg_check(const struct peer_msg_rules *rules, const struct peer_msg_hdr *h,
+                    enum peer_refuse *why)
 {
     const struct peer_msg_rule *r;
 
-    if (h->type > PEER_TYPE_MAX || !rules->type[h->type].known)
-        return PEER_REFUSE_TYPE;
+    if (h->type > PEER_TYPE_MAX || !rules->type[h->type].known) {
+        *why = PEER_REFUSE_TYPE;
+        return false;
+    }
     r = &rules->type[h->type];
     if (h->flags & ~PEER_MSG_FLAGS_KNOWN)
-        return PEER_REFUSE_FLAGS;
-    if (h->len > r->max_len)
-        return PEER_REFUSE_LONG;
-    if (h->len < r->min_len)
-        return PEER_REFUSE_SHORT;
-    return 0;
+        *why = PEER_REFUSE_FLAGS;
+    else if (h->len > r->max_len)
+        *why = PEER_REFUSE_LONG;
+    else if (h->len < r->min_len)
+        *why = PEER_REFUSE_SHORT;
+    else
+        return true;
+    return false;
 }
 
 void peer_rx_init(struct peer_rx *rx, const struct peer_msg_rules *rules)
@@ -59,7 +64,7 @@ void peer_rx_init(struct peer_rx *rx, const struct peer_msg_rules *rules)
     rx->in_payload = false;
     rx->payload = NULL;
     rx->heap = NULL;
-    rx->refused = 0;
+    rx->refused = PEER_REFUSE_MAX;
     memset(&rx->hdr, 0, sizeof(rx->hdr));
 }
 
@@ -85,18 +90,13 @@ void peer_rx_space(struct peer_rx *rx, uint8_t **buf, size_t *len)
 
 enum peer_rx_status peer_rx_commit(struct peer_rx *rx, size_t n)
 {
-    int why;
-
     rx->have += n;
     if (!rx->in_payload) {
         if (rx->have < PEER_MSG_HDR_LEN)
             return PEER_RX_MORE;
         peer_msg_hdr_decode(rx->hdrbuf, &rx->hdr);
-        why = peer_msg_check(rx->rules, &rx->hdr);
-        if (why != 0) {
-            rx->refused = why;
+        if (!peer_msg_check(rx->rules, &rx->hdr, &rx->refused))
             return PEER_RX_REFUSED;
-        }
         rx->have = 0;
         if (rx->hdr.len == 0) {
             rx->payload = NULL;

@@ -61,22 +61,20 @@ struct peer_msg_rules {
     struct peer_msg_rule type[PEER_TYPE_MAX + 1];
 };
 
-/*
- * Check a header against the rules. Returns 0 or the refusal (a value of
- * enum peer_refuse, as a positive number).
- */
-int peer_msg_check(const struct peer_msg_rules *rules, const struct peer_msg_hdr *h);
+/* Check a header against the rules: true if acceptable, else false and *why. */
+bool peer_msg_check(const struct peer_msg_rules *rules, const struct peer_msg_hdr *h,
+                    enum peer_refuse *why);
 
 /* The reader of one connection. Zero it (or peer_rx_init()) before use. */
 struct peer_rx {
     const struct peer_msg_rules *rules;
     uint8_t hdrbuf[PEER_MSG_HDR_LEN];
-    size_t have;             /* bytes of the current header or payload read */
-    bool in_payload;         /* header done, reading the payload */
-    struct peer_msg_hdr hdr; /* valid once in_payload, and for a refusal */
-    uint8_t *payload;        /* inline or heap, hdr.len bytes */
-    uint8_t *heap;           /* allocated for a payload over PEER_RX_INLINE */
-    int refused;             /* enum peer_refuse once PEER_RX_REFUSED */
+    size_t have;              /* bytes of the current header or payload read */
+    bool in_payload;          /* header done, reading the payload */
+    struct peer_msg_hdr hdr;  /* valid once in_payload, and for a refusal */
+    uint8_t *payload;         /* inline or heap, hdr.len bytes */
+    uint8_t *heap;            /* allocated for a payload over PEER_RX_INLINE */
+    enum peer_refuse refused; /* once PEER_RX_REFUSED */
     uint8_t inline_buf[PEER_RX_INLINE];
 };
 

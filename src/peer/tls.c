@@ -50,15 +50,19 @@ static int bio_read(BIO *b, char *buf, int len)
     BIO_clear_retry_flags(b);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         BIO_set_retry_read(b);
+    else if (n == 0)
+        BIO_set_flags(b, BIO_FLAGS_IN_EOF);
     return (int)n;
 }
 
 static long bio_ctrl(BIO *b, int cmd, long num, void *ptr)
 {
-    (void)b;
     (void)num;
     (void)ptr;
     switch (cmd) {
+    case BIO_CTRL_EOF:
+        /* How OpenSSL tells an EOF (a close, see SSL_OP_IGNORE_UNEXPECTED_EOF) from an error. */
+        return BIO_test_flags(b, BIO_FLAGS_IN_EOF) != 0;
     case BIO_CTRL_FLUSH:
     case BIO_CTRL_DUP:
         return 1;

@@ -303,6 +303,8 @@ static void *raw_main(void *arg)
     r->connect_ok = SSL_connect(ssl) == 1;
     if (r->connect_ok && r->send_len > 0)
         r->wrote = SSL_write(ssl, r->send, (int)r->send_len);
+    if (r->shut_wr)
+        shutdown(r->fd, SHUT_WR);
     /* Read until the server ends it (or the 10 s timeout). */
     for (;;) {
         n = SSL_read(ssl, buf, sizeof(buf));

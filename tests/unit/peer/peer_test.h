@@ -75,6 +75,7 @@ struct pt_raw {
     const char *ca;   /* base name of the CA to verify the server with; NULL: do not */
     int max_version;  /* 0 or e.g. TLS1_2_VERSION */
     bool no_alpn;
+    bool shut_wr; /* shut the sending side after `send` (an EOF for the server) */
     const uint8_t *send;
     size_t send_len;
     /* results */
