@@ -10,7 +10,7 @@ PACKAGES = build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
 	libyaml-dev libjansson-dev libcmocka-dev liburcu-dev libmnl-dev libev-dev \
 	zlib1g-dev libssl-dev libdpdk-dev \
 	iproute2 iputils-ping procps ethtool bird2 frr openbgpd tshark \
-	python3-pytest python3-scapy valgrind
+	python3-pytest python3-scapy python3-cryptography valgrind
 
 .PHONY: all setup build san test unit system demo bench fuzz format clean
 
