@@ -75,6 +75,10 @@ struct fam {
 
 extern const struct fam fam4, fam6;
 
+/* Called by the adapters just before each call into the FIB that changes
+ * it, after their own allocations (test_fib_nomem arms failures there). */
+extern void (*fam_before_call)(void);
+
 /* Checks the table against the model on every route's edges and n random
  * addresses; fails the test (cmocka) on the first difference. */
 void check_against_model(const struct fam *f, void *fib, const struct model *m, uint64_t *seed,
