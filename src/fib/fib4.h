@@ -2,12 +2,11 @@
  * fib4.h: IPv4 longest-prefix-match table (a Poptrie; see fib.h, docs/fib.md).
  *
  * Threads: one writer at a time calls everything except the lookups (the
- * caller serialises writers). Lookups may run on any thread, concurrently with
- * the writer, inside an RCU read-side critical section of the table's flavor
- * (struct fib_config.rcu; or online, for QSBR). A lookup sees every route
- * either before or after a change, never a torn next hop, and a replaced route
- * never appears missing. A batch is applied route by route: readers may see
- * part of it.
+ * caller serialises writers; not from inside an RCU read-side section). Lookups may run on any
+ * thread, concurrently with the writer, inside an RCU read-side critical section of the table's
+ * flavor (struct fib_config.rcu; or online, for QSBR). A lookup sees every route either before or
+ * after a change, never a torn next hop, and a replaced route never appears missing. A batch is
+ * applied route by route: readers may see part of it.
  *
  * Addresses are host byte order. Errors are negative errno values:
  *   -EINVAL  NULL table, length > 32, host bits set, next hop FIB_NH_NONE
