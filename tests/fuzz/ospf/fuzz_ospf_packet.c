@@ -8,7 +8,8 @@
  *     and imported into a second one, and SPF runs over what was kept;
  *   - the same with every checksum corrected, to get past them;
  *   - as one LSA (lsa_parse(), and the newer/contents comparisons);
- *   - as an LSDB export record (lsdb_import()).
+ *   - as an LSDB export record (lsdb_import()), an interface and a neighbour
+ *     record, whose import must give a state the machines accept.
  * A parser that says yes must only ever describe bytes inside the input.
  */
 #include <errno.h>
@@ -16,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "routing/ospf/iface.h"
 #include "routing/ospf/lsa.h"
 #include "routing/ospf/lsdb.h"
+#include "routing/ospf/neighbor.h"
 #include "routing/ospf/packet.h"
 #include "routing/ospf/spf.h"
 
@@ -209,6 +212,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (lsdb_import(&db, buf, size, 0, NULL) == 0)
         CHECK(lsdb_count(&db) <= 1);
     lsdb_free(&db);
+    {
+        struct ospf_iface ifc = {.ifindex = size >= 20 ? (uint32_t)buf[16] << 24 |
+                                                             (uint32_t)buf[17] << 16 |
+                                                             (uint32_t)buf[18] << 8 | buf[19]
+                                                       : 0,
+                                 .type = OSPF_IF_BROADCAST,
+                                 .priority = 1,
+                                 .hello_interval = 1,
+                                 .dead_interval = 4};
+        struct ospf_nbr nbr;
+        uint32_t act = 0;
+
+        if (ospf_iface_import(&ifc, buf, size, 0) == 0) {
+            CHECK(ifc.state <= OSPF_IFS_DR);
+            CHECK(ospf_iface_event(&ifc, OSPF_IFE_NBR_CHANGE, NULL, 0, 1, &act) >= 0);
+        }
+        if (ospf_nbr_import(&nbr, buf, size, 0) == 0) {
+            CHECK(nbr.state <= OSPF_NS_FULL);
+            CHECK(ospf_nbr_event(&nbr, &ifc, OSPF_NE_ADJ_OK, 1, 1, &act) >= 0);
+        }
+    }
     free(buf);
     return 0;
 }
