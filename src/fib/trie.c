@@ -290,6 +290,35 @@ static int entry_update(struct fib_op *op, size_t idx, const struct rib_node *r,
     return set_entry(op, idx, val);
 }
 
+/*
+ * A short prefix changes several top-level entries, each needing its RIB
+ * node, that node's next hops and the old trie node: cold lines, which one
+ * after the other dominate such an update. Ask for them all first, in two
+ * rounds (the second needs what the first brought), so that they overlap.
+ */
+static void prefetch_entries(const struct fib_op *op, const struct rib_node *r, fib_key key,
+                             unsigned d, unsigned lo, unsigned hi)
+{
+    for (unsigned s = lo; s <= hi; s++) {
+        fib_key ckey = key | (fib_key)s << (122 - d);
+        __builtin_prefetch(&op->old_dir[ckey >> (128 - op->bits)]);
+        __builtin_prefetch(rib_kid(r, s));
+    }
+    for (unsigned s = lo; s <= hi; s++) {
+        fib_key ckey = key | (fib_key)s << (122 - d);
+        uint64_t e = op->old_dir[ckey >> (128 - op->bits)];
+        const struct rib_node *kid = rib_kid(r, s);
+        if (!fib_entry_is_leaf(e)) {
+            __builtin_prefetch((const void *)(uintptr_t)e);
+            __builtin_prefetch((const char *)(uintptr_t)e + 64);
+        }
+        if (kid) {
+            __builtin_prefetch(kid->nh);
+            __builtin_prefetch(kid->kids);
+        }
+    }
+}
+
 /* Walks RIB node r (depth d < bits) down to the top level, visiting only the
  * slots the change touches. */
 static int dir_walk(struct fib_op *op, const struct rib_node *r, fib_key key, unsigned d,
@@ -302,6 +331,8 @@ static int dir_walk(struct fib_op *op, const struct rib_node *r, fib_key key, un
         lo = fib_slot(op->pkey, d);
         hi = op->plen >= cd ? lo : lo + (1u << (cd - op->plen)) - 1;
     }
+    if (cd == bits && op->old_dir && hi > lo)
+        prefetch_entries(op, r, key, d, lo, hi);
     for (unsigned s = lo; s <= hi; s++) {
         fib_key ckey = key | (fib_key)s << (122 - d);
         uint32_t nh = inh_nh;
