@@ -5,6 +5,7 @@
  */
 #include "dp/api.h"
 #include "dp/dp.h"
+#include "dp/endpoint.h"
 #include "lib/jsonrpc.h"
 #include "lib/log.h"
 
@@ -20,13 +21,56 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: vroomd [--socket PATH] [--netns-prefix PREFIX] [--host NAME]\n"
-                 "              [--max-pbufs N] [--debug]\n"
-                 "  --socket PATH        API socket (default /run/vroom/vroomd.sock)\n"
-                 "  --netns-prefix P     make a container per VR, named P + VR name\n"
-                 "                       (without it VRs have no container)\n"
-                 "  --host NAME          this host's name in status output\n"
-                 "  --max-pbufs N        packet buffers (default 8192)\n");
+    fprintf(out,
+            "usage: vroomd [--socket PATH] [--netns-prefix PREFIX] [--host NAME]\n"
+            "              [--max-pbufs N] [--debug]\n"
+            "              [--cert FILE --key FILE --ca FILE] [--peer-listen ADDR[:PORT]]\n"
+            "              [--peer NAME=ADDR[:PORT]]... [--underlay ADDR]\n"
+            "  --socket PATH        API socket (default /run/vroom/vroomd.sock)\n"
+            "  --netns-prefix P     make a container per VR, named P + VR name\n"
+            "                       (without it VRs have no container)\n"
+            "  --host NAME          this host's name in status output\n"
+            "  --max-pbufs N        packet buffers (default 8192)\n"
+            "  --cert/--key/--ca F  this host's certificate, key and the CA: the peer channel\n"
+            "  --peer-listen A[:P]  accept peers on A (port 7911 by default)\n"
+            "  --peer NAME=A[:P]    a peer host to dial (NAME=: it dials us); repeatable\n"
+            "  --underlay ADDR      this host's underlay address, for wires\n");
+}
+
+/* "ADDR", "ADDR:PORT", "[V6]:PORT" or a bare IPv6 address -> addr (in buf), *port (0 if none). */
+static int split_addr(const char *s, char *buf, size_t len, uint16_t *port)
+{
+    const char *colon = strrchr(s, ':'), *p = NULL;
+    char *end;
+    long v;
+
+    *port = 0;
+    if (s[0] == '[') {
+        const char *rb = strchr(s, ']');
+
+        if (rb == NULL || (rb[1] != '\0' && rb[1] != ':') || (size_t)(rb - s - 1) >= len)
+            return -1;
+        memcpy(buf, s + 1, (size_t)(rb - s - 1));
+        buf[rb - s - 1] = '\0';
+        p = rb[1] == ':' ? rb + 2 : NULL;
+    } else if (colon != NULL && strchr(s, ':') == colon) {
+        if ((size_t)(colon - s) >= len)
+            return -1;
+        memcpy(buf, s, (size_t)(colon - s));
+        buf[colon - s] = '\0';
+        p = colon + 1;
+    } else {
+        if (strlen(s) >= len)
+            return -1;
+        strcpy(buf, s);
+    }
+    if (p != NULL) {
+        v = strtol(p, &end, 10);
+        if (*p == '\0' || *end != '\0' || v < 1 || v > 65535)
+            return -1;
+        *port = (uint16_t)v;
+    }
+    return 0;
 }
 
 static void stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
@@ -44,6 +88,12 @@ int main(int argc, char **argv)
         {"host", required_argument, NULL, 'H'},
         {"max-pbufs", required_argument, NULL, 'b'},
         {"debug", no_argument, NULL, 'd'},
+        {"cert", required_argument, NULL, 'C'},
+        {"key", required_argument, NULL, 'K'},
+        {"ca", required_argument, NULL, 'A'},
+        {"peer-listen", required_argument, NULL, 'L'},
+        {"peer", required_argument, NULL, 'P'},
+        {"underlay", required_argument, NULL, 'U'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -54,13 +104,17 @@ int main(int argc, char **argv)
     struct jsonrpc_server *srv;
     struct ev_loop *loop = EV_DEFAULT;
     ev_signal sigint, sigterm;
+    struct endpoint_config ecfg = {0};
+    static struct endpoint_peer_config peers[ENDPOINT_PEERS_MAX];
+    static char peer_bufs[ENDPOINT_PEERS_MAX][2][72];
+    char listen_addr[64], why[512];
     char host[64];
     int c;
 
     log_init("vroomd", LOG_LEVEL_INFO);
     gethostname(host, sizeof(host));
     api.host = host;
-    while ((c = getopt_long(argc, argv, "s:n:H:b:dh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:n:H:b:dhC:K:A:L:P:U:", opts, NULL)) != -1) {
         switch (c) {
         case 's':
             sock = optarg;
@@ -85,6 +139,45 @@ int main(int argc, char **argv)
         case 'd':
             log_set_level(LOG_LEVEL_DEBUG);
             break;
+        case 'C':
+            ecfg.cert_file = optarg;
+            break;
+        case 'K':
+            ecfg.key_file = optarg;
+            break;
+        case 'A':
+            ecfg.ca_file = optarg;
+            break;
+        case 'U':
+            ecfg.underlay = optarg;
+            break;
+        case 'L':
+            if (split_addr(optarg, listen_addr, sizeof(listen_addr), &ecfg.listen_port) != 0) {
+                fprintf(stderr, "vroomd: --peer-listen: ADDR[:PORT]\n");
+                return 2;
+            }
+            ecfg.listen_addr = listen_addr;
+            break;
+        case 'P': {
+            char *eq = strchr(optarg, '=');
+            size_t i = ecfg.n_peers;
+
+            if (eq == NULL || eq == optarg || (size_t)(eq - optarg) >= sizeof(peer_bufs[0][0]) ||
+                i >= ENDPOINT_PEERS_MAX ||
+                (eq[1] != '\0' && split_addr(eq + 1, peer_bufs[i][1], sizeof(peer_bufs[i][1]),
+                                             &peers[i].port) != 0)) {
+                fprintf(stderr, "vroomd: --peer: NAME=ADDR[:PORT] (at most %d)\n",
+                        ENDPOINT_PEERS_MAX);
+                return 2;
+            }
+            memcpy(peer_bufs[i][0], optarg, (size_t)(eq - optarg));
+            peer_bufs[i][0][eq - optarg] = '\0';
+            peers[i].name = peer_bufs[i][0];
+            peers[i].addr = eq[1] != '\0' ? peer_bufs[i][1] : NULL;
+            ecfg.peers = peers;
+            ecfg.n_peers++;
+            break;
+        }
         case 'h':
             usage(stdout);
             return 0;
@@ -119,6 +212,8 @@ int main(int argc, char **argv)
     srv = jsonrpc_server_new(loop, &scfg);
     if (srv == NULL)
         fatal("API socket %s", sock);
+    if (endpoint_ctl_start(&api, &ecfg, why, sizeof(why)) != 0)
+        fatalx("%s", why);
     if (api_register(&api, srv) != 0)
         fatalx("registering API methods");
     ev_signal_init(&sigint, stop_cb, SIGINT);
@@ -132,6 +227,7 @@ int main(int argc, char **argv)
 
     /* containers are namespaces: remove them with the VRs */
     jsonrpc_server_free(srv);
+    endpoint_ctl_stop();
     dp_free(api.dp);
     ev_signal_stop(loop, &sigint);
     ev_signal_stop(loop, &sigterm);

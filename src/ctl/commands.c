@@ -427,6 +427,77 @@ static int run_call(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc, ch
     return ctl_call(ctx, argv[0], params, cmd);
 }
 
+/* A connector ID: decimal or 0x hex, 32 bits. */
+static int parse_connector(const char *s, json_t *params, char *why, size_t whylen)
+{
+    char *end;
+    unsigned long long v;
+
+    errno = 0;
+    v = strtoull(s, &end, 0);
+    if (errno != 0 || end == s || *end != '\0' || v > 0xffffffffull || s[0] == '-')
+        return why_set(why, whylen, "connector: '%s' is not a 32-bit number", s);
+    json_object_set_new(params, "connector", json_integer((json_int_t)v));
+    return 0;
+}
+
+/* wire connect A B [encap|secure] [--connector N] */
+static int build_wire_connect(const struct ctl_cmd *cmd, int argc, char **argv, json_t *params,
+                              char *why, size_t whylen)
+{
+    int pos = 0;
+
+    (void)cmd;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--connector") == 0) {
+            const char *v = opt_value(argc, argv, &i, why, whylen);
+
+            if (v == NULL || parse_connector(v, params, why, whylen) != 0)
+                return -1;
+        } else if (pos < 2) {
+            json_object_set_new(params, pos++ == 0 ? "a" : "b", json_string(argv[i]));
+        } else if (pos == 2 && (strcmp(argv[i], "encap") == 0 || strcmp(argv[i], "secure") == 0)) {
+            json_object_set_new(params, "type", json_string(argv[i]));
+            pos++;
+        } else {
+            return why_set(why, whylen, "unexpected '%s'", argv[i]);
+        }
+    }
+    if (pos < 2)
+        return why_set(why, whylen, "two endpoints (VR:IFACE) are needed");
+    return 0;
+}
+
+/* wire disconnect|show CONNECTOR */
+static int build_connector(const struct ctl_cmd *cmd, int argc, char **argv, json_t *params,
+                           char *why, size_t whylen)
+{
+    (void)cmd;
+    if (argc != 1)
+        return why_set(why, whylen, "one CONNECTOR is needed");
+    return parse_connector(argv[0], params, why, whylen);
+}
+
+static const struct ctl_col peer_cols[] = {
+    {"NAME", "name"},         {"STATE", "state"},       {"ADDRESS", "address"},
+    {"UNDERLAY", "underlay"}, {"SESSIONS", "sessions"}, {"MSGS_IN", "msgs_in"},
+    {"MSGS_OUT", "msgs_out"}, {"REFUSED", "refused"},   {NULL, NULL},
+};
+static const struct ctl_col endpoint_cols[] = {
+    {"ENDPOINT", "endpoint"},
+    {"HOST", "host"},
+    {"UNDERLAY", "underlay"},
+    {"STATE", "state"},
+    {"PORT", "port"},
+    {"WIRE", "wire"},
+    {NULL, NULL},
+};
+static const struct ctl_col wire_cols[] = {
+    {"CONNECTOR", "connector"}, {"TYPE", "type"},     {"STATE", "state"},
+    {"LOCAL", "local"},         {"REMOTE", "remote"}, {"REMOTE_HOST", "remote_host"},
+    {"PORT", "port"},           {"ERROR", "error"},   {NULL, NULL},
+};
+
 /* ---- The table --------------------------------------------------------- */
 
 const struct ctl_cmd ctl_commands[] = {
@@ -465,6 +536,19 @@ const struct ctl_cmd ctl_commands[] = {
     {"acl show", "acl.show", "VR IF", "show an interface's ACLs", "vr iface", .print = print_acl},
     {"counters", "counters.get", "[VR] [--port P]", "per port, VR and interface counters", NULL,
      build_counters, .print = print_counters},
+    {"peer list", "peer.list", "", "peer hosts: state and counters", "", .cols = peer_cols},
+    {"peer status", "peer.status", "", "this host's peer channel and controller counters", ""},
+    {"endpoint list", "endpoint.list", "", "this host's endpoints (VR interfaces)", "",
+     .cols = endpoint_cols},
+    {"endpoint move", "endpoint.move", "VR:IFACE HOST",
+     "move an endpoint and its wire to another host", "endpoint to"},
+    {"wire connect", "wire.connect", "VR:IFACE VR:IFACE [encap|secure] [--connector N]",
+     "wire a local endpoint to one on another host", NULL, .build = build_wire_connect},
+    {"wire disconnect", "wire.disconnect", "CONNECTOR", "tear down both ends of a wire", NULL,
+     .build = build_connector},
+    {"wire list", "wire.list", "", "wires made by the endpoint controller", "", .cols = wire_cols},
+    {"wire show", "wire.show", "CONNECTOR", "one wire with its counters", NULL,
+     .build = build_connector},
     {"status", "vroomd.status", "", "daemon version, uptime and API counters", ""},
     {"call", NULL, "METHOD [JSON-PARAMS]", "call any method; prints the JSON result", NULL,
      .run = run_call},

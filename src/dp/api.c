@@ -8,6 +8,7 @@
 #include "dp/api_wire.h"
 #include "dp/addr.h"
 #include "dp/container.h"
+#include "dp/endpoint.h"
 #include "dp/dp_impl.h"
 #include "dp/neigh.h"
 #include "fib/fib4.h"
@@ -1081,5 +1082,5 @@ int api_register(struct api *api, struct jsonrpc_server *srv)
     api->start_ns = dp_now(api->dp);
     return jsonrpc_server_add_methods(srv, api_methods,
                                       sizeof(api_methods) / sizeof(api_methods[0]), api)
-               ?: api_bulk_register(api, srv);
+               ?: api_bulk_register(api, srv) ?: endpoint_register(api, srv);
 }
