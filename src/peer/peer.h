@@ -21,6 +21,9 @@
  *
  * Every function must be called from the loop's thread. Functions returning
  * int return 0 on success or a negative errno. x_free(NULL) does nothing.
+ * Callbacks (handlers, up, down, writable) may call peer_send(),
+ * peer_disconnect() and peer_remove() (a removed peer's memory stays valid
+ * until the loop's next iteration), but not peer_ctx_free().
  */
 #ifndef VROOM_PEER_PEER_H
 #define VROOM_PEER_PEER_H

@@ -208,6 +208,14 @@ void pt_host_fini(struct pt_host *h)
     h->ctx = NULL;
 }
 
+double pt_scale(void)
+{
+    const char *s = getenv("VROOM_TEST_TIME_SCALE");
+    double v = s != NULL ? atof(s) : 1.;
+
+    return v >= 1. ? v : 1.;
+}
+
 /* ---- Running loops ---------------------------------------------------------- */
 
 static double now(void)
@@ -227,7 +235,7 @@ static void tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 bool pt_run_until(struct ev_loop **loops, int n, bool (*pred)(void *arg), void *arg, double timeout)
 {
-    double end = now() + timeout;
+    double end = now() + timeout * pt_scale();
     ev_timer tick;
     int i;
 

@@ -58,6 +58,10 @@ int pt_host_try(struct pt_host *h, struct ev_loop *loop, const char *name, const
                 const char *ca, const struct peer_ctx_config *cfg);
 void pt_host_fini(struct pt_host *h);
 
+/* How much slower than usual this run is: $VROOM_TEST_TIME_SCALE (e.g. 20
+ * under valgrind), 1 by default. Tests with tight timers multiply by it. */
+double pt_scale(void);
+
 /* Run loops until pred(arg) or timeout seconds. Returns pred's last answer. */
 bool pt_run_until(struct ev_loop **loops, int n, bool (*pred)(void *arg), void *arg,
                   double timeout);

@@ -33,14 +33,8 @@
 static struct ev_loop *loop;
 static bool have_netns;
 
-/* Quick timers so the tests take seconds, not minutes. */
-static const struct peer_ctx_config quick = {
-    .keepalive_ms = 100,
-    .dead_after = 3,
-    .backoff_min_ms = 100,
-    .backoff_max_ms = 800,
-    .handshake_ms = 500,
-};
+/* Quick timers so the tests take seconds, not minutes (scaled by pt_scale()). */
+static struct peer_ctx_config quick;
 
 static int lo_up(void)
 {
@@ -64,8 +58,14 @@ static int group_setup(void **state)
     log_init("test_peer_net", LOG_LEVEL_INFO);
     have_netns = unshare(CLONE_NEWNET) == 0 && lo_up() == 0;
     if (!have_netns)
-        print_message("no network namespace of our own (%s): TCP tests skipped\n", strerror(errno));
+        print_message("# no network namespace of our own (%s): TCP tests skipped\n",
+                      strerror(errno));
     pt_certs_make();
+    quick.keepalive_ms = (uint32_t)(100 * pt_scale());
+    quick.dead_after = 3;
+    quick.backoff_min_ms = (uint32_t)(100 * pt_scale());
+    quick.backoff_max_ms = (uint32_t)(800 * pt_scale());
+    quick.handshake_ms = (uint32_t)(500 * pt_scale());
     loop = ev_loop_new(EVFLAG_AUTO);
     return loop == NULL;
 }
@@ -163,7 +163,7 @@ static void test_both_dial(void **state)
     assert_int_equal(b.ups, ups_b);
     assert_int_equal(a.ups - a.downs, 1);
     assert_int_equal(b.ups - b.downs, 1);
-    print_message("sessions: a %d, b %d\n", a.ups, b.ups);
+    print_message("# sessions: a %d, b %d\n", a.ups, b.ups);
     pt_host_fini(&a);
     pt_host_fini(&b);
 }
@@ -201,7 +201,7 @@ static void test_reconnect_backoff(void **state)
     before = peer_counters(pa)->connects;
     pt_run1(loop, NULL, NULL, 1.5);
     attempts = peer_counters(pa)->connects - before;
-    print_message("attempts in 1.5 s with the listener gone: %lu\n", (unsigned long)attempts);
+    print_message("# attempts in 1.5 s with the listener gone: %lu\n", (unsigned long)attempts);
     /* Delays of 50-100, 100-200, 200-400, 400-800, 400-800 ms: 3 to 6 attempts. */
     assert_true(attempts >= 3 && attempts <= 7);
 

@@ -179,9 +179,10 @@ static void test_stream_backpressure(void **state)
     assert_true(a.writables >= 5);
     assert_int_equal(peer_counters(st.p)->enobufs, (uint64_t)st.enobufs);
     assert_int_equal(peer_counters(st.p)->msgs_out, 6);
-    /* No wake-up held the loop for long (generous: sanitizer builds are slow). */
-    print_message("longest gap between 5 ms ticks: %.1f ms\n", st.max_gap * 1000);
-    assert_true(st.max_gap < 0.5);
+    /* No wake-up held the loop for long (generous: the test itself fills and checks
+     * 16 MiB patterns in callbacks, and sanitizer builds are slow). */
+    print_message("# longest gap between 5 ms ticks: %.1f ms\n", st.max_gap * 1000);
+    assert_true(st.max_gap < 1.0 * pt_scale());
     free(st.buf);
     pt_host_fini(&a);
     pt_host_fini(&b);
