@@ -206,8 +206,9 @@ void routerd_free(struct routerd *rd)
 {
     if (rd == NULL)
         return;
-    for (size_t i = rd->n_protos; i-- > 0;)
-        proto_destroy(rd, rd->protos[i]);
+    rib_unsubscribe(rd->rib, rd->sub); /* no redistribution while everything goes */
+    while (rd->n_protos > 0)
+        proto_destroy(rd, rd->protos[--rd->n_protos]);
     free(rd->protos);
     rib_free(rd->rib);
     config_free(rd->cfg);
@@ -446,8 +447,8 @@ static json_t *route_json(struct routerd *rd, const struct rib_route_info *r)
 {
     json_t *o = json_pack("{s:s,s:i,s:I,s:b,s:o}", "protocol",
                           rib_source_name(rd->rib, r->src) ? rib_source_name(rd->rib, r->src) : "?",
-                          r->distance, (json_int_t)r->metric, "best", r->best, "nexthops",
-                          routerd_nhg_json(r->nh));
+                          "distance", r->distance, "metric", (json_int_t)r->metric, "best", r->best,
+                          "nexthops", routerd_nhg_json(r->nh));
 
     if (r->nh->recursive)
         json_object_set_new(o, "resolved",

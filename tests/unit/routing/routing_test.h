@@ -14,8 +14,7 @@
 
 #include "routing/rib.h"
 
-static inline struct inet_prefix P(const char *s)
-{
+static inline struct inet_prefix P(const char *s) {
     struct inet_prefix p;
 
     memset(&p, 0, sizeof(p));
@@ -26,8 +25,8 @@ static inline struct inet_prefix P(const char *s)
     return p;
 }
 
-static inline struct inet_addr A(const char *s)
-{
+static inline struct inet_addr
+A(const char *s) {
     struct inet_addr a;
 
     memset(&a, 0, sizeof(a));
@@ -37,8 +36,8 @@ static inline struct inet_addr A(const char *s)
 }
 
 /* "via 10.0.0.1 dev eth0", "via 10.0.0.1", "dev eth0", "blackhole" */
-static inline struct rib_nh NH(const char *s)
-{
+static inline struct rib_nh
+NH(const char *s) {
     struct rib_nh nh;
     char buf[128], *tok, *save = NULL;
 
@@ -62,7 +61,8 @@ static inline struct rib_nh NH(const char *s)
 }
 
 /* The text of a next-hop set: "via 10.0.0.1 dev eth0,via 10.0.0.2 dev eth1" ("-" for none). */
-static inline const char *NHS(const struct rib_nhg *g, char *buf, size_t size)
+static inline const char *
+NHS(const struct rib_nhg *g, char *buf, size_t size)
 {
     size_t n = 0;
 

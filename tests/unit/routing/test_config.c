@@ -77,8 +77,7 @@ static void test_golden(void **state)
         char *text, *text2, *want;
 
         snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-        snprintf(outpath, sizeof(outpath), "%s/%.*s.out", dir, (int)strlen(files[i]) - 5,
-                 files[i]);
+        snprintf(outpath, sizeof(outpath), "%s/%.*s.out", dir, (int)strlen(files[i]) - 5, files[i]);
         if ((rc = config_load(path, err, sizeof(err))) == NULL)
             fail_msg("%s: %s", files[i], err);
         text = config_to_text(rc);

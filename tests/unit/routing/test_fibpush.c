@@ -3,5 +3,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-static void t(void **s){(void)s;}
-int main(void){const struct CMUnitTest tests[]={cmocka_unit_test(t)};return cmocka_run_group_tests_name("x",tests,NULL,NULL);}
+static void t(void **s)
+{
+    (void)s;
+}
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(t)};
+    return cmocka_run_group_tests_name("x", tests, NULL, NULL);
+}
