@@ -523,7 +523,7 @@ const struct ctl_cmd ctl_commands[] = {
      build_route_list, .cols = route_cols},
     {"route get", "route.get", "VR ADDR", "longest-prefix match for an address", "vr address"},
     {"route sync", "route.sync", "VR", "last applied route sequence number", "vr"},
-    {"route load", "route.add_bulk", "VR FILE|- [--batch N] [--json-routes]",
+    {"route load", "route.add_bulk", "VR FILE|- [--batch N] [--inline] [--json-routes]",
      "add routes from a file (PREFIX [via ADDR] [dev IF] per line) in bulk calls", NULL,
      .run = ctl_route_load},
     {"neigh list", "neigh.list", "VR", "list a VR's neighbours", "vr", .cols = neigh_cols},

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -319,9 +320,10 @@ struct loader {
     struct ctl_ctx *ctx;
     const char *vr, *method;
     bool bulk;
-    struct text t; /* the request params being built */
-    size_t head;   /* t's length before the first route */
-    uint8_t *bin;  /* bulk: records of the batch */
+    bool inline_data; /* bulk: records base64 in the request, not in a file */
+    struct text t;    /* the request params being built */
+    size_t head;      /* t's length before the first route */
+    uint8_t *bin;     /* bulk: records of the batch */
     size_t bin_len, bin_cap;
 };
 
@@ -335,18 +337,66 @@ static void batch_start(struct loader *l)
     l->bin_len = 0;
 }
 
+/*
+ * Bulk records go to vroomd in a file it maps (the fast path: no base64, no
+ * JSON string to parse), in /dev/shm, removed after the call. vroomd is on
+ * this host (its socket is a Unix socket); if it cannot open the file (another
+ * mount namespace), the batch is sent again inline, base64 in the request.
+ */
+static int batch_file_call(struct loader *l, json_t **result, struct jsonrpc_error *err)
+{
+    char path[] = "/dev/shm/vroomctl-routes-XXXXXX";
+    struct text t = {0};
+    int fd = mkstemp(path), rc;
+    size_t off = 0;
+
+    if (fd < 0)
+        return 2; /* no /dev/shm: inline */
+    while (off < l->bin_len) {
+        ssize_t n = write(fd, l->bin + off, l->bin_len - off);
+
+        if (n <= 0) {
+            close(fd);
+            unlink(path);
+            return 2;
+        }
+        off += (size_t)n;
+    }
+    close(fd);
+    if (text_str(&t, "{\"vr\":") != 0 || text_json_str(&t, l->vr) != 0 ||
+        text_str(&t, ",\"format\":\"v1\",\"file\":") != 0 || text_json_str(&t, path) != 0 ||
+        text_str(&t, "}") != 0) {
+        unlink(path);
+        free(t.data);
+        return -ENOMEM;
+    }
+    rc = jsonrpc_client_call_text(l->ctx->client, l->method, t.data, t.len, result, err);
+    unlink(path);
+    free(t.data);
+    if (rc == 1 && strncmp(err->message, "file:", 5) == 0) {
+        jsonrpc_error_clear(err);
+        return 2;
+    }
+    return rc;
+}
+
 static int batch_send(struct loader *l)
 {
     struct jsonrpc_error err;
     json_t *result;
-    int rc;
+    int rc = 2;
 
-    if ((l->bulk && text_base64(&l->t, l->bin, l->bin_len) != 0) ||
-        text_str(&l->t, l->bulk ? "\"}" : "]}") != 0) {
-        fprintf(stderr, "vroomctl: route load: out of memory\n");
-        return CTL_EREACH;
+    if (l->bulk && !l->inline_data)
+        rc = batch_file_call(l, &result, &err);
+    if (rc == 2) {
+        if ((l->bulk && text_base64(&l->t, l->bin, l->bin_len) != 0) ||
+            text_str(&l->t, l->bulk ? "\"}" : "]}") != 0) {
+            fprintf(stderr, "vroomctl: route load: out of memory\n");
+            return CTL_EREACH;
+        }
+        rc =
+            jsonrpc_client_call_text(l->ctx->client, l->method, l->t.data, l->t.len, &result, &err);
     }
-    rc = jsonrpc_client_call_text(l->ctx->client, l->method, l->t.data, l->t.len, &result, &err);
     batch_start(l);
     if (rc < 0) {
         fprintf(stderr, "vroomctl: %s: %s\n", l->method,
@@ -382,6 +432,8 @@ int ctl_route_load(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc, cha
                 return ctl_usage(cmd, "--batch: not a positive number: %s", argv[i]);
         } else if (strcmp(argv[i], "--json-routes") == 0) {
             l.bulk = false;
+        } else if (strcmp(argv[i], "--inline") == 0) {
+            l.inline_data = true;
         } else if (l.vr == NULL) {
             l.vr = argv[i];
         } else if (file == NULL) {

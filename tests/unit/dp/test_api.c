@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 struct fixture {
     struct dp *dp;
@@ -353,6 +355,49 @@ static void test_counters_status(void **state)
             JSONRPC_INVALID_PARAMS, "kind");
 }
 
+/* 9. Bulk routes from a file of binary records (the fast path), and the file refused
+ *    when it is not an absolute path to a regular file. */
+static void test_bulk_file(void **state)
+{
+    /* two IPv4 records: 10.40.0.0/16 via 10.0.2.2, 10.41.0.0/16 blackhole (docs/api.md) */
+    static const uint8_t recs[] = {4, 16, 0, 255, 10, 40, 0, 0, 10, 0, 2, 2,
+                                   4, 16, 3, 255, 10, 41, 0, 0, 0,  0, 0, 0};
+    char path[] = "/tmp/vroomtest-bulk-XXXXXX", params[256];
+    long long before = routes4();
+    json_t *r;
+    int fd;
+
+    (void)state;
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, recs, sizeof(recs)), (ssize_t)sizeof(recs));
+    close(fd);
+    snprintf(params, sizeof(params), "{\"vr\":\"r1\",\"format\":\"v1\",\"file\":\"%s\"}", path);
+    r = ok("route.add_bulk", params);
+    assert_int_equal(json_integer_value(json_object_get(r, "added")), 2);
+    json_decref(r);
+    assert_int_equal(routes4(), before + 2);
+    r = ok("route.get", "{\"vr\":\"r1\",\"address\":\"10.41.1.1\"}");
+    assert_string_equal(json_string_value(json_object_get(r, "type")), "blackhole");
+    json_decref(r);
+    refused("route.add_bulk", "{\"vr\":\"r1\",\"format\":\"v1\",\"file\":\"rel/path\"}",
+            JSONRPC_INVALID_PARAMS, "file: an absolute path");
+    refused("route.add_bulk", "{\"vr\":\"r1\",\"format\":\"v1\",\"file\":\"/dev/null\"}",
+            JSONRPC_INVALID_PARAMS, "not a regular file");
+    refused("route.add_bulk",
+            "{\"vr\":\"r1\",\"format\":\"v1\",\"file\":\"/nonexistent/x\",\"data\":\"\"}",
+            JSONRPC_INVALID_PARAMS, "not both");
+    /* a file cut inside a record: refused, nothing applied */
+    fd = open(path, O_WRONLY | O_TRUNC);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, recs, 20), 20);
+    close(fd);
+    before = routes4();
+    refused("route.add_bulk", params, JSONRPC_INVALID_PARAMS, "record 1");
+    assert_int_equal(routes4(), before);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_route_delete_get_list),
         cmocka_unit_test(test_neigh),
         cmocka_unit_test(test_acl),
+        cmocka_unit_test(test_bulk_file),
         cmocka_unit_test(test_counters_status),
     };
 
