@@ -8,6 +8,9 @@
  * in it on the node's config, and the shim in vroomd mirrors the routes it
  * installs into the VR's FIB. `vroom-lab cli LAB VR` is vroomctl on the
  * host's socket; `vroom-lab cli LAB VR/control` is the suite's own CLI.
+ * A link to a VR on another host, both hosts with an underlay, is a wire
+ * instead: the interface gets no port, and once both VRs exist the lab asks
+ * vroomd for wire.connect (the endpoint controller makes both ends).
  */
 #include "lab/kind.h"
 #include "lab/lab.h"
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 static void vrouter_netns(const struct lab *lab, const struct topo_node *n, char *buf, size_t len)
 {
@@ -117,6 +121,99 @@ static json_t *route_json(const char *text)
     return r;
 }
 
+/* IP MTU of a VR interface on a wire over a 1500-byte underlay (docs/wires.md:
+ * encap costs 50 bytes, secure 64 plus room). */
+#define WIRE_LINK_MTU_ENCAP  1450
+#define WIRE_LINK_MTU_SECURE 1400
+
+/* One call whose result we want: 0 with *result, or -EIO with err. */
+static int call_result(struct jsonrpc_client *c, const char *method, json_t *params,
+                       json_t **result)
+{
+    struct jsonrpc_error jerr = {0};
+    int rc = jsonrpc_client_call(c, method, params, result, &jerr);
+
+    jsonrpc_error_clear(&jerr);
+    return rc == 0 ? 0 : -EIO;
+}
+
+/*
+ * Link tl between VR n (end e) and VR peer on another host is a wire: once
+ * n's host has peer's host up on the peer channel, ask n's vroomd to
+ * connect the two endpoints (it makes both ends) and wait until it is up.
+ */
+static int wire_link(struct jsonrpc_client *c, struct lab *lab, const struct topo_node *n,
+                     const struct topo_node *peer, const struct topo_link *tl, int e, char *err,
+                     size_t errlen)
+{
+    char a[64], b[64];
+    json_t *res = NULL;
+    int tries;
+
+    (void)lab;
+    snprintf(a, sizeof(a), "%s:%s", n->name, tl->ep[e].ifname);
+    snprintf(b, sizeof(b), "%s:%s", peer->name, tl->ep[1 - e].ifname);
+    /* up to 20 s: the peer channel comes up within a second or two */
+    for (tries = 0; tries < 200; tries++) {
+        const char *state = "";
+        int up = 0;
+
+        if (call_result(c, "peer.list", json_object(), &res) == 0) {
+            size_t i;
+            json_t *p;
+
+            json_array_foreach(res, i, p)
+            {
+                if (strcmp(json_string_value(json_object_get(p, "name")) ?: "", peer->host) == 0 &&
+                    json_is_true(json_object_get(p, "up")) &&
+                    json_is_string(json_object_get(p, "underlay")))
+                    up = 1;
+            }
+        }
+        json_decref(res);
+        res = NULL;
+        if (up && call_result(c, "wire.connect",
+                              json_pack("{s:s,s:s,s:s}", "a", a, "b", b, "type",
+                                        tl->wire == TOPO_LINK_SECURE ? "secure" : "encap"),
+                              &res) == 0) {
+            json_t *conn = json_incref(json_object_get(res, "connector"));
+
+            json_decref(res);
+            for (int w = 0; w < 100; w++) {
+                res = NULL;
+                if (call_result(c, "wire.show", json_pack("{s:O}", "connector", conn), &res) != 0)
+                    break;
+                state = json_string_value(json_object_get(res, "state")) ?: "";
+                if (strcmp(state, "up") == 0 || strcmp(state, "failed") == 0)
+                    break;
+                json_decref(res);
+                res = NULL;
+                usleep(100000);
+            }
+            if (strcmp(state, "up") == 0) {
+                json_decref(res);
+                json_decref(conn);
+                return 0;
+            }
+            snprintf(err, errlen, "node %s: wire %s <-> %s: %s", n->name, a, b,
+                     res != NULL && json_is_string(json_object_get(res, "error"))
+                         ? json_string_value(json_object_get(res, "error"))
+                         : state);
+            json_decref(res);
+            call_result(c, "wire.disconnect", json_pack("{s:O}", "connector", conn), &res);
+            json_decref(res);
+            json_decref(conn);
+            return -EIO;
+        }
+        json_decref(res);
+        res = NULL;
+        usleep(100000);
+    }
+    snprintf(err, errlen, "node %s: wire %s <-> %s: host %s is not up on %s's peer channel",
+             n->name, a, b, peer->host, n->host);
+    return -ETIMEDOUT;
+}
+
 static int vrouter_start(struct lab *lab, const struct topo_node *n, char *err, size_t errlen)
 {
     const struct topo *t = lab_topo(lab);
@@ -151,6 +248,23 @@ static int vrouter_start(struct lab *lab, const struct topo_node *n, char *err, 
 
             if (tl->ep[e].node != idx) {
                 json_decref(addrs);
+                continue;
+            }
+            if (tl->wire != TOPO_LINK_VETH) {
+                /* a wire to a VR on another host: an interface without a
+                 * port now, wired once both VRs exist */
+                for (size_t a = 0; a < n->n_addrs; a++)
+                    if (strcmp(n->addrs[a].ifname, tl->ep[e].ifname) == 0)
+                        json_array_append_new(addrs, json_string(n->addrs[a].text));
+                rc = call(c, n, "iface.add",
+                          json_pack("{s:s,s:s,s:o,s:i}", "vr", n->name, "name", tl->ep[e].ifname,
+                                    "addresses", addrs, "mtu",
+                                    tl->mtu > 0                    ? tl->mtu
+                                    : tl->wire == TOPO_LINK_SECURE ? WIRE_LINK_MTU_SECURE
+                                                                   : WIRE_LINK_MTU_ENCAP),
+                          err, errlen);
+                if (rc == 0 && tl->ep[1 - e].node < idx)
+                    rc = wire_link(c, lab, n, peer, tl, e, err, errlen);
                 continue;
             }
             vrouter_link_end(lab, n, i, e, ns, sizeof(ns), port, sizeof(port));

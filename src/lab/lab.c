@@ -518,6 +518,8 @@ static int lab_up_steps(struct lab *lab, char *err, size_t errlen)
     for (size_t i = 0; i < t->n_links; i++) {
         char ns0[64], ns1[64], if0[16], if1[16];
 
+        if (t->links[i].wire != TOPO_LINK_VETH)
+            continue; /* a wire between two hosts: made by their vroomds (kind_vrouter.c) */
         link_end(lab, i, 0, ns0, sizeof(ns0), if0, sizeof(if0));
         link_end(lab, i, 1, ns1, sizeof(ns1), if1, sizeof(if1));
         sbuf_printf(&b, "link add %s netns %s type veth peer name %s netns %s\n", if0, ns0, if1,

@@ -320,7 +320,7 @@ static int load_config_path(struct loader *ld, struct topo_node *tn, yaml_node_t
 
 static int load_node(struct loader *ld, yaml_node_t *k, yaml_node_t *v, struct topo_node *tn)
 {
-    yaml_node_t *kind_node = NULL, *control_node = NULL;
+    yaml_node_t *kind_node = NULL, *control_node = NULL, *underlay_node = NULL;
     const char *name;
     int rc;
 
@@ -377,6 +377,21 @@ static int load_node(struct loader *ld, yaml_node_t *k, yaml_node_t *v, struct t
             if (!name_valid(text, TOPO_NODE_NAME_MAX, "-"))
                 return fail(ld, pv, "host '%s' is not a valid node name", text);
             strcpy(tn->host, text);
+        } else if (strcmp(key, "underlay") == 0) {
+            struct in_addr ua;
+            char abuf[64], *slash;
+
+            if ((rc = expect_scalar(ld, pv, "underlay", &text)) != 0)
+                return rc;
+            snprintf(abuf, sizeof(abuf), "%s", text);
+            slash = strchr(abuf, '/');
+            if (slash != NULL)
+                *slash = '\0';
+            if (strlen(text) >= sizeof(abuf) || inet_pton(AF_INET, abuf, &ua) != 1)
+                return fail(ld, pv, "node %s: underlay '%s' is not an IPv4 address[/len]", name,
+                            text);
+            strcpy(tn->underlay, abuf);
+            underlay_node = pv;
         } else if (strcmp(key, "control") == 0) {
             if ((rc = expect_scalar(ld, pv, "control", &text)) != 0)
                 return rc;
@@ -388,7 +403,7 @@ static int load_node(struct loader *ld, yaml_node_t *k, yaml_node_t *v, struct t
         } else {
             return fail(ld, pk,
                         "node %s: unknown key '%s' (known: kind, config, addresses, "
-                        "routes, daemons, host, control)",
+                        "routes, daemons, host, control, underlay)",
                         name, key);
         }
     }
@@ -400,6 +415,21 @@ static int load_node(struct loader *ld, yaml_node_t *k, yaml_node_t *v, struct t
         return fail(ld, k, "node %s: daemons is only for kind frr (or control frr)", name);
     if (tn->host[0] != '\0' && !tn->kind->placed)
         return fail(ld, k, "node %s: host is only for kind vroom-router", name);
+    if (underlay_node != NULL && tn->kind != &kind_host)
+        return fail(ld, underlay_node, "node %s: underlay is only for kind host", name);
+    if (underlay_node != NULL) {
+        int found = 0;
+
+        for (size_t i = 0; i < tn->n_addrs; i++)
+            if (strncmp(tn->addrs[i].text, tn->underlay, strlen(tn->underlay)) == 0 &&
+                tn->addrs[i].text[strlen(tn->underlay)] == '/')
+                found = 1;
+        if (!found)
+            return fail(ld, underlay_node,
+                        "node %s: underlay %s is none of its addresses (give it one on a link "
+                        "to the underlay)",
+                        name, tn->underlay);
+    }
     if (control_node != NULL && !tn->kind->placed)
         return fail(ld, control_node, "node %s: control is only for kind vroom-router", name);
     if (tn->kind->placed && tn->host[0] == '\0')
@@ -486,8 +516,18 @@ static int load_link(struct loader *ld, yaml_node_t *v, struct topo_link *tl)
             if (errno != 0 || *end != '\0' || end == text || mtu < 68 || mtu > 65535)
                 return fail(ld, pv, "mtu '%s' is not a number from 68 to 65535", text);
             tl->mtu = (int)mtu;
+        } else if (strcmp(key, "type") == 0) {
+            if ((rc = expect_scalar(ld, pv, "type", &text)) != 0)
+                return rc;
+            if (strcmp(text, "encap") == 0)
+                tl->wire = TOPO_LINK_ENCAP;
+            else if (strcmp(text, "secure") == 0)
+                tl->wire = TOPO_LINK_SECURE;
+            else
+                return fail(ld, pv, "link type '%s' is not encap or secure", text);
+            tl->type_line = node_line(pv);
         } else {
-            return fail(ld, pk, "link: unknown key '%s' (known: endpoints, mtu)", key);
+            return fail(ld, pk, "link: unknown key '%s' (known: endpoints, mtu, type)", key);
         }
     }
     if (!have_endpoints)
@@ -592,6 +632,25 @@ static int load_root(struct loader *ld)
         if (h->kind != &kind_host)
             return fail_line(ld, tn->line, "node %s: %s is a %s node, not a host", tn->name,
                              tn->host, h->kind->name);
+    }
+
+    /* A link between VRs on two hosts with underlays is a wire (encap by
+     * default); `type:` is only for such links. */
+    for (size_t i = 0; i < ld->t->n_links; i++) {
+        struct topo_link *tl = &ld->t->links[i];
+        const struct topo_node *a = &ld->t->nodes[tl->ep[0].node],
+                               *b = &ld->t->nodes[tl->ep[1].node];
+        const struct topo_node *ha = a->kind->placed ? topo_node_find(ld->t, a->host) : NULL;
+        const struct topo_node *hb = b->kind->placed ? topo_node_find(ld->t, b->host) : NULL;
+        int is_wire = ha != NULL && hb != NULL && ha != hb && ha->underlay[0] != '\0' &&
+                      hb->underlay[0] != '\0';
+
+        if (tl->wire != TOPO_LINK_VETH && !is_wire)
+            return fail_line(ld, tl->type_line,
+                             "link type is only for links between vroom-routers on two hosts "
+                             "that have an underlay");
+        if (is_wire && tl->wire == TOPO_LINK_VETH)
+            tl->wire = TOPO_LINK_ENCAP;
     }
 
     /* Addresses only on interfaces that exist: a typo'd ifname is an error. */

@@ -41,8 +41,11 @@ struct topo_node {
     size_t n_daemons;
     char host[TOPO_NODE_NAME_MAX + 1]; /* vroom-router: the host node it is placed on */
     const struct lab_kind *control;    /* vroom-router: the routing suite in its container */
+    char underlay[64]; /* host: its underlay address (one of its addresses), "" if none */
     int line;
 };
+
+enum { TOPO_LINK_VETH = 0, TOPO_LINK_ENCAP, TOPO_LINK_SECURE };
 
 struct topo_endpoint {
     size_t node; /* index into topo.nodes */
@@ -51,7 +54,9 @@ struct topo_endpoint {
 
 struct topo_link {
     struct topo_endpoint ep[2];
-    int mtu; /* 0 = kernel default */
+    int mtu;       /* 0 = kernel default */
+    int wire;      /* TOPO_LINK_*: a veth, or a wire between VRs on two underlay hosts */
+    int type_line; /* line of `type:`, 0 if not given */
     int line;
 };
 
