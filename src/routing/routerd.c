@@ -735,6 +735,18 @@ static int m_status(void *ctx, json_t *params, json_t **result, struct jsonrpc_e
     return 0;
 }
 
+static int m_fib_reconnect(void *ctx, json_t *params, json_t **result, struct jsonrpc_error *err)
+{
+    struct routerd *rd = ctx;
+
+    (void)params;
+    if (rd->fp == NULL)
+        return jsonrpc_error_set(err, JSONRPC_UNSUPPORTED, "no vroomd to push to (--vroomd)");
+    fibpush_reconnect(rd->fp);
+    *result = fibpush_status_json(rd->fp);
+    return 0;
+}
+
 static const struct jsonrpc_method methods[] = {
     {"rib", m_rib, "the RIB: {family?, best?, limit?}"},
     {"rib.prefix", m_rib_prefix, "every route of one prefix: {prefix}"},
@@ -744,6 +756,7 @@ static const struct jsonrpc_method methods[] = {
     {"state.export", m_state_export, "the movable state as base64 records: {since?}"},
     {"config.show", m_config_show, "the running config in canonical form"},
     {"config.reload", m_config_reload, "re-read the config file and apply it: {path?}"},
+    {"fib.reconnect", m_fib_reconnect, "drop the connection to vroomd and resynchronise"},
     {"routerd.status", m_status, "router ID, generation, RIB size and memory, FIB pusher"},
 };
 
