@@ -1111,14 +1111,24 @@ static json_t *nonzero_json(const uint64_t *v, int n, const char *(*name)(int))
     return o;
 }
 
+/* Short names, as docs/peer.md writes them (JSON keys). */
 static const char *refuse_name(int i)
 {
-    return peer_refuse_str((enum peer_refuse)i);
+    static const char *const names[] = {"short", "long",    "type",
+                                        "flags", "handler", "truncated",
+                                        "tls",   "name",    "handshake-timeout",
+                                        "hello"};
+    _Static_assert(sizeof(names) / sizeof(names[0]) == PEER_REFUSE_MAX, "refusal names");
+
+    return names[i];
 }
 
 static const char *down_name(int i)
 {
-    return peer_down_reason_str((enum peer_down_reason)i);
+    static const char *const names[] = {"closed", "io", "refused", "timeout", "collision", "local"};
+    _Static_assert(sizeof(names) / sizeof(names[0]) == PEER_DOWN_MAX, "down reasons");
+
+    return names[i];
 }
 
 static int m_peer_list(void *ctx, json_t *params, json_t **result, struct jsonrpc_error *err)
