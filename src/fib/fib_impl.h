@@ -5,6 +5,7 @@
  *
  *   rib.c    the writer's copy of the routes, in 6-bit strides
  *   trie.c   the lookup trie (Poptrie) built and patched from the RIB
+ *   arena.c  where the trie's blocks live (size classes, huge pages)
  *   table.c  table life cycle, route changes, RCU reclamation
  */
 #ifndef VROOM_FIB_IMPL_H
