@@ -28,7 +28,7 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD)
 
 $(SAN_BUILD)/build.ninja:
-	CC=clang meson setup $(SAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false -Dfuzz=true
+	CC=clang meson setup $(SAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false -Dfuzz=true -Dc_args=-fsanitize=fuzzer-no-link
 
 build: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -36,7 +36,8 @@ build: $(BUILD)/build.ninja
 san: $(SAN_BUILD)/build.ninja
 	ninja -C $(SAN_BUILD)
 
-# All tests: unit tests (plain and ASan+UBSan builds) and system tests.
+# All tests: unit tests (plain and ASan+UBSan builds) and system tests. The sanitizer
+# build is also coverage-instrumented (fuzzer-no-link) and runs every fuzz harness briefly.
 # The last line is exactly "N passed, N failed".
 test: setup build san
 	tools/run-tests --build $(BUILD) --san-build $(SAN_BUILD)
@@ -54,7 +55,7 @@ bench: setup build
 	bench/run --build $(BUILD) $(BENCH)
 
 $(FUZZ_BUILD)/build.ninja:
-	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Dtests=false -Dbench=false -Db_sanitize=address,undefined -Db_lundef=false
+	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Dtests=false -Dbench=false -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link
 
 fuzz: setup $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD)
