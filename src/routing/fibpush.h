@@ -4,20 +4,21 @@
  * route.delete, route.sync), the way FRR's FPM feeds a forwarding plane.
  *
  * It follows the RIB's change stream (rib.h): each change queues the
- * prefix's new state (coalesced: a prefix changed twice before it is sent
- * goes once, in the place of its first change). Queued changes go out in
- * batches, each one route.add or route.delete call of up to `batch` routes
- * with the next sequence number; one call is in flight at a time, on a
- * non-blocking socket in the daemon's libev loop, so the loop never waits
- * for vroomd. Sent batches are kept (up to `log_batches`) until vroomd has
- * confirmed them.
+ * prefix's new state, in order (not coalesced: a prefix changed twice before
+ * it is sent goes twice). Queued changes go out in batches, each one
+ * route.add or route.delete call of up to `batch` routes with the next
+ * sequence number; one call is in flight at a time, on a non-blocking socket
+ * in the daemon's libev loop, so the loop never waits for vroomd. A batch
+ * vroomd refuses (all or nothing) is sent again one route per call, so the
+ * bad route is found, logged and counted and the others applied.
  *
  * Reconnect: after the socket fails or a call times out, it reconnects
  * (backing off to 5 s) and asks route.sync for vroomd's last applied seq S.
- * If every batch after S is still in its log, it sends those again (with
- * their own seqs); otherwise (vroomd restarted, or the log is too short) a
- * full resync: route.list, delete what vroomd has that the RIB does not,
- * then add every best route. The first connection is a full resync.
+ * If S is what vroomd last confirmed (or the batch in flight), it sends the
+ * batch in flight again if vroomd did not apply it, then the changes queued
+ * meanwhile; otherwise (vroomd lost its state) a full resync: route.list,
+ * delete what vroomd has that the RIB does not, then add every best route.
+ * The first connection is a full resync.
  *
  * Next hops: vroomd's routes have one next hop, so an ECMP set goes as its
  * first next hop (`via` + `dev`); blackhole/unreachable/prohibit as types.
@@ -35,11 +36,10 @@ struct rib;
 struct fibpush;
 
 struct fibpush_config {
-    const char *socket;   /* vroomd's API socket */
-    const char *vr;       /* the VR's name in vroomd */
-    size_t batch;         /* routes per call; default 2000 */
-    int timeout_ms;       /* per call; default 30000 */
-    unsigned log_batches; /* sent batches kept for a replay; default 64 */
+    const char *socket; /* vroomd's API socket */
+    const char *vr;     /* the VR's name in vroomd */
+    size_t batch;       /* routes per call; default 2000 */
+    int timeout_ms;     /* per call; default 30000 */
 };
 
 /* Start pushing rib to vroomd (connects from the loop). NULL with errno. */
