@@ -8,9 +8,12 @@
 #include <errno.h>
 #include <string.h>
 
+extern const struct protocol proto_ospf; /* proto_ospf.c */
+
 static const struct protocol *const builtin[] = {
     &proto_connected,
     &proto_static,
+    &proto_ospf,
 };
 
 #define EXTRA_MAX 8
