@@ -537,11 +537,11 @@ static int check_stream(struct routerd *rd, const uint8_t *data, size_t len,
             break;
         case STATE_CONFIG: {
             char err[CFG_ERR_MAX];
-            char *text = malloc(rec.len + 1);
+            char *text;
 
             if (*cfg != NULL)
                 return bad(why, whylen, &rec, idx, "a second CONFIG");
-            if (text == NULL)
+            if ((text = malloc(rec.len + 1)) == NULL)
                 return -ENOMEM;
             memcpy(text, rec.data, rec.len);
             text[rec.len] = '\0';

@@ -227,12 +227,49 @@ static void test_refused(void **state)
     routerd_free(b);
 }
 
+/* 4. Check that a stream with a second CONFIG is refused, and that the
+ *    refusal frees the text it read (found by fuzz_routing_state: a leak
+ *    the sanitizer build of this test sees). */
+static void test_second_config(void **state)
+{
+    struct routerd *a = make(CONFIG), *b = routerd_new(NULL);
+    struct state_buf buf = {0}, two = {0};
+    struct state_rec rec, meta = {0}, cfg = {0};
+    size_t off = 0;
+    uint32_t n = htonl(4);
+    char why[256];
+
+    (void)state;
+    assert_int_equal(state_export(a, 0, &buf), 0);
+    while (state_next(buf.data, buf.len, &off, &rec, why, sizeof(why)) == 1)
+        if (rec.type == STATE_META)
+            meta = rec;
+        else if (rec.type == STATE_CONFIG)
+            cfg = rec;
+    assert_non_null(meta.data);
+    assert_non_null(cfg.data);
+    state_put(&two, STATE_META, 1, meta.gen, meta.data, meta.len);
+    state_put(&two, STATE_CONFIG, 1, cfg.gen, cfg.data, cfg.len);
+    state_put(&two, STATE_CONFIG, 1, cfg.gen, cfg.data, cfg.len);
+    state_put(&two, STATE_END, 1, meta.gen, &n, sizeof(n));
+    assert_int_equal(two.err, 0);
+    assert_int_equal(state_import(b, two.data, two.len, why, sizeof(why)), -EINVAL);
+    assert_non_null(strstr(why, "record 2 "));
+    assert_non_null(strstr(why, "a second CONFIG"));
+    assert_null(routerd_config(b));
+    state_buf_free(&two);
+    state_buf_free(&buf);
+    routerd_free(a);
+    routerd_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_since),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_second_config),
     };
 
     return cmocka_run_group_tests_name("state", tests, setup, NULL);
