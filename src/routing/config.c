@@ -781,7 +781,9 @@ void config_print(const struct router_config *rc, FILE *out)
     if (rc->n_ifaces > 0) {
         fprintf(out, "interfaces:\n");
         for (size_t i = 0; i < rc->n_ifaces; i++) {
-            fprintf(out, "  - name: %s\n    addresses: [", rc->ifaces[i].name);
+            fprintf(out, "  - name: ");
+            cfg_put_scalar(out, rc->ifaces[i].name); /* "-" alone is not a plain scalar */
+            fprintf(out, "\n    addresses: [");
             for (size_t j = 0; j < rc->ifaces[i].n_addrs; j++) {
                 fputs(j > 0 ? ", " : "", out);
                 print_prefix(out, &rc->ifaces[i].addrs[j]);

@@ -192,8 +192,10 @@ static void put_nh(FILE *out, const struct rib_nh *nh)
         cfg_put_scalar(out, inet_ntop(nh->family, nh->gw, a, sizeof(a)));
         sep = ", ";
     }
-    if (nh->dev[0] != '\0')
-        fprintf(out, "%sdev: %s", sep, nh->dev);
+    if (nh->dev[0] != '\0') {
+        fprintf(out, "%sdev: ", sep);
+        cfg_put_scalar(out, nh->dev);
+    }
 }
 
 static void static_config_print(const struct proto_config *pc, FILE *out, int indent)
