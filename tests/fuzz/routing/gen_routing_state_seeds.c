@@ -1,9 +1,9 @@
 /*
  * gen_routing_state_seeds.c - writes the seeds of fuzz_routing_state
  * (corpus_routing_state/) from real exports of a core: an unconfigured
- * core, full exports of the golden configs' routers (started, so their
- * routes are in the RIB), and an export since a generation after a reload
- * that removed a route (a CONFIG, ROUTE_DEL and changed ROUTE records).
+ * core, full exports of routers with static routes and with OSPF (started,
+ * so their routes are in the RIB), and an export since a generation after
+ * a reload that removed a route (CONFIG, ROUTE_DEL, changed ROUTE records).
  * Usage: gen_routing_state_seeds DIR
  */
 #include <stdio.h>
@@ -36,6 +36,22 @@ static const char *V6 = "router-id: 10.255.0.2\n"
                         "static:\n"
                         "  - {prefix: \"::/0\", via: \"2001:db8:1::2\", distance: 200}\n"
                         "  - {prefix: \"2001:db8:f::/48\", type: unreachable}\n";
+
+static const char *OSPF = "router-id: 10.255.0.1\n"
+                          "interfaces:\n"
+                          "  - {name: lo, addresses: [10.255.0.1/32]}\n"
+                          "  - {name: eth1, addresses: [10.0.12.1/24]}\n"
+                          "prefix-lists:\n"
+                          "  LO: [{action: permit, prefix: 10.255.0.0/16, ge: 32}]\n"
+                          "static:\n"
+                          "  - {prefix: 10.9.0.0/16, via: 10.0.12.2}\n"
+                          "ospf:\n"
+                          "  areas:\n"
+                          "    - id: 0.0.0.0\n"
+                          "      interfaces:\n"
+                          "        - {name: eth1, type: broadcast, cost: 10}\n"
+                          "        - {name: lo, passive: true}\n"
+                          "  redistribute: [{from: static, prefix-list: LO}]\n";
 
 /* V4 without 10.7/16 and with a new route. */
 static const char *V4_NEXT =
@@ -111,6 +127,10 @@ int main(int argc, char **argv)
 
     rd = core(V6);
     put(argv[1], "v6", rd, 0);
+    routerd_free(rd);
+
+    rd = core(OSPF); /* no loop: its interfaces stay down */
+    put(argv[1], "ospf", rd, 0);
     routerd_free(rd);
 
     rd = core(V4);
