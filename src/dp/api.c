@@ -47,17 +47,24 @@ static int errno_code(int rc)
     }
 }
 
-static struct vr *get_vr(struct api *api, const json_t *params, struct jsonrpc_error *err)
+/* The VR named by params' member key ("vr", or "name" for the vr.* methods). */
+static struct vr *get_vr_key(struct api *api, const json_t *params, const char *key,
+                             struct jsonrpc_error *err)
 {
     const char *name;
     struct vr *vr;
 
-    if (jsonrpc_get_string(params, NULL, "vr", true, VR_NAME_MAX, &name, err) != 0)
+    if (jsonrpc_get_string(params, NULL, key, true, VR_NAME_MAX, &name, err) != 0)
         return NULL;
     vr = dp_vr_find(api->dp, name);
     if (vr == NULL)
-        jsonrpc_error_set(err, JSONRPC_NOT_FOUND, "vr: no VR named %s", name);
+        jsonrpc_error_set(err, JSONRPC_NOT_FOUND, "%s: no VR named %s", key, name);
     return vr;
+}
+
+static struct vr *get_vr(struct api *api, const json_t *params, struct jsonrpc_error *err)
+{
+    return get_vr_key(api, params, "vr", err);
 }
 
 static struct vr_iface *get_iface(struct vr *vr, const json_t *params, const char *key,
@@ -230,18 +237,14 @@ static int m_vr_delete(void *ctx, json_t *params, json_t **result, struct jsonrp
 {
     static const char *const allowed[] = {"name", NULL};
     struct api *api = ctx_api(ctx);
-    const char *name;
     struct vr *vr;
 
     if (check_fields(params, allowed, err) != 0 ||
-        jsonrpc_get_string(params, NULL, "name", true, VR_NAME_MAX, &name, err) != 0)
+        (vr = get_vr_key(api, params, "name", err)) == NULL)
         return err->code;
-    vr = dp_vr_find(api->dp, name);
-    if (vr == NULL)
-        return jsonrpc_error_set(err, JSONRPC_NOT_FOUND, "name: no VR named %s", name);
-    dp_vr_delete(api->dp, name);
-    log_info("vr %s deleted", name);
-    *result = json_pack("{s:s}", "deleted", name);
+    *result = json_pack("{s:s}", "deleted", vr->name);
+    log_info("vr %s deleted", vr->name);
+    dp_vr_delete(api->dp, json_string_value(json_object_get(*result, "deleted")));
     return 0;
 }
 
@@ -263,15 +266,11 @@ static int m_vr_show(void *ctx, json_t *params, json_t **result, struct jsonrpc_
 {
     static const char *const allowed[] = {"name", NULL};
     struct api *api = ctx_api(ctx);
-    const char *name;
     struct vr *vr;
 
     if (check_fields(params, allowed, err) != 0 ||
-        jsonrpc_get_string(params, NULL, "name", true, VR_NAME_MAX, &name, err) != 0)
+        (vr = get_vr_key(api, params, "name", err)) == NULL)
         return err->code;
-    vr = dp_vr_find(api->dp, name);
-    if (vr == NULL)
-        return jsonrpc_error_set(err, JSONRPC_NOT_FOUND, "name: no VR named %s", name);
     *result = vr_json(vr, 1);
     return 0;
 }
@@ -561,7 +560,7 @@ static int route_parse(struct vr *vr, json_t *o, size_t i, struct vr_route *r, i
     return 0;
 }
 
-static int get_seq(struct vr *vr, json_t *params, int64_t *seq, struct jsonrpc_error *err)
+int api_get_seq(const struct vr *vr, const json_t *params, int64_t *seq, struct jsonrpc_error *err)
 {
     int rc = jsonrpc_get_int(params, NULL, "seq", false, 0, INT64_MAX, seq, err);
 
@@ -588,7 +587,7 @@ static int m_route_add_del(struct api *api, json_t *params, json_t **result,
 
     if (check_fields(params, allowed, err) != 0 || (vr = get_vr(api, params, err)) == NULL ||
         jsonrpc_get_array(params, NULL, "routes", true, ROUTES_PER_CALL_MAX, &routes, err) != 0 ||
-        get_seq(vr, params, &seq, err) < 0)
+        api_get_seq(vr, params, &seq, err) < 0)
         return err->code;
     n = json_array_size(routes);
     rs = malloc((n ? n : 1) * sizeof(*rs));

@@ -6,6 +6,7 @@
 #ifndef VROOM_DP_API_H
 #define VROOM_DP_API_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 struct dp;
@@ -20,6 +21,16 @@ struct api {
     struct jsonrpc_server *srv;
     uint64_t start_ns;
 };
+
+struct vr;
+struct jsonrpc_error;
+
+/*
+ * The optional `seq` of a route call: 0 and *seq set (it must be after the
+ * VR's last applied one), 1 if absent (*seq untouched), or the JSON-RPC
+ * error code with err filled.
+ */
+int api_get_seq(const struct vr *vr, const json_t *params, int64_t *seq, struct jsonrpc_error *err);
 
 /* Register every method on srv with api as their context. 0 or -errno. */
 int api_register(struct api *api, struct jsonrpc_server *srv);

@@ -152,20 +152,6 @@ static int bulk_error(struct jsonrpc_error *err, size_t rec, size_t off, const c
     return err->code;
 }
 
-static int get_seq(struct vr *vr, json_t *params, int64_t *seq, struct jsonrpc_error *err)
-{
-    int rc = jsonrpc_get_int(params, NULL, "seq", false, 0, INT64_MAX, seq, err);
-
-    if (rc != 0)
-        return rc;
-    if ((uint64_t)*seq <= vr->route_seq && *seq != 0)
-        return jsonrpc_error_set(err, JSONRPC_INVALID_PARAMS,
-                                 "seq: %lld is not after the last applied, %llu (route.sync "
-                                 "gives it)",
-                                 (long long)*seq, (unsigned long long)vr->route_seq);
-    return 0;
-}
-
 /* params -> the VR, seq and the decoded routes (malloc'd, *n of them). */
 static int bulk_parse(struct api *api, json_t *params, struct vr **vrp, int64_t *seq,
                       struct vr_route **out, size_t *n, int add, struct jsonrpc_error *err)
@@ -187,7 +173,7 @@ static int bulk_parse(struct api *api, json_t *params, struct vr **vrp, int64_t 
         return err->code;
     if ((vr = dp_vr_find(api->dp, name)) == NULL)
         return jsonrpc_error_set(err, JSONRPC_NOT_FOUND, "vr: no VR named %s", name);
-    if (get_seq(vr, params, seq, err) < 0 ||
+    if (api_get_seq(vr, params, seq, err) < 0 ||
         jsonrpc_get_enum(params, NULL, "format", true, formats, &fmt, err) != 0)
         return err->code;
     data = json_object_get(params, "data");
