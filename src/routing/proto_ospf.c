@@ -331,11 +331,11 @@ static void ospf_config_print(const struct proto_config *pc, FILE *out, int inde
             if (!any)
                 fprintf(out, "%*s    interfaces:\n", indent, "");
             any = true;
-            fprintf(out,
-                    "%*s      - {name: %s, type: %s, cost: %u, hello: %u, dead: %u, "
-                    "retransmit: %u, priority: %u",
-                    indent, "", ic->name, ic->type == OSPF_IF_P2P ? "ptp" : "broadcast", ic->cost,
-                    ic->hello, ic->dead, ic->rxmt, ic->priority);
+            fprintf(out, "%*s      - {name: ", indent, "");
+            cfg_put_scalar(out, ic->name);
+            fprintf(out, ", type: %s, cost: %u, hello: %u, dead: %u, retransmit: %u, priority: %u",
+                    ic->type == OSPF_IF_P2P ? "ptp" : "broadcast", ic->cost, ic->hello, ic->dead,
+                    ic->rxmt, ic->priority);
             if (ic->passive)
                 fprintf(out, ", passive: true");
             if (ic->md5) {
