@@ -404,6 +404,16 @@ struct oarea {
 
 struct ospf_inst;
 
+/* A redistributed route (rt_notify): an AS-external-LSA of ours, E2 metric 20. */
+#define EXT_METRIC 20
+struct ext {
+    uint32_t prefix;
+    uint8_t plen;
+    bool present; /* announced (false: withdrawn, to flush) */
+    bool dirty;   /* originate or flush at the next chance */
+    bool force;   /* refresh even if unchanged */
+};
+
 struct oif {
     struct ospf_inst *o;
     struct oarea *area;
@@ -434,6 +444,10 @@ struct ospf_inst {
     ospf_time_t spf_at;
     struct spf_result rt; /* what is in the RIB */
     uint32_t crypto_seq;
+    struct ext *exts; /* redistributed routes: our AS-external-LSAs */
+    size_t n_exts, cap_exts;
+    bool ext_dirty;
+    ospf_time_t ext_retry_at;
     uint64_t rx, tx, spf_runs, drops;
     uint64_t drop[OSPF_ERR_COUNT];
 };
@@ -961,9 +975,13 @@ static bool want_net(const struct oif *oi)
            oi->ifc.state == OSPF_IFS_DR && nbr_full(oi, 0);
 }
 
-/* Install l as our new instance unless what we have says the same; flood it. */
-static void originate(struct ospf_inst *o, struct oarea *a, struct lsa *l, bool force,
-                      ospf_time_t now)
+/*
+ * Install l as our new instance unless what we have says the same (or
+ * force), and flood it. Returns 0, or 1 with *retry set when it must be
+ * tried again then (MinLSInterval, or a sequence number wrap's flush first).
+ */
+static int originate(struct ospf_inst *o, struct oarea *a, struct lsa *l, bool force,
+                     ospf_time_t now, ospf_time_t *retry)
 {
     struct lsdb *db = db_for(o, a, l->hdr.type);
     struct lsdb_entry *e = lsdb_find(db, l->hdr.type, l->hdr.id, o->rid), *ne = NULL;
@@ -973,27 +991,20 @@ static void originate(struct ospf_inst *o, struct oarea *a, struct lsa *l, bool 
     l->hdr.adv_rtr = o->rid;
     l->hdr.seq = e != NULL ? e->lsa.hdr.seq : OSPF_INITIAL_SEQ;
     if ((len = lsa_build(l, buf, sizeof(buf))) < 0)
-        return;
+        return 0;
     if (!force && e != NULL && !(e->flags & LSDB_F_MAXAGE) && e->lsa.hdr.length == len &&
         e->raw[2] == buf[2] &&
         memcmp(e->raw + LSA_HDR_LEN, buf + LSA_HDR_LEN, (size_t)len - LSA_HDR_LEN) == 0 &&
         lsdb_age(e, now) < OSPF_MAX_AGE)
-        return;
+        return 0;
     r = lsdb_originate(db, l, now, &ne);
     if (r == -EAGAIN) {
-        a->dirty = true;
-        a->force |= force;
-        if (a->retry_at == 0 || a->retry_at > e->installed + OSPF_MIN_LS_INTERVAL * 1000)
-            a->retry_at = e->installed + OSPF_MIN_LS_INTERVAL * 1000 + 1;
-        return;
+        *retry = e->installed + OSPF_MIN_LS_INTERVAL * 1000 + 1;
+        return 1;
     }
     if (r < 0 && r != -EBUSY) {
         log_warnx("ospf: originating %s %08x: %d", lsa_type_name(l->hdr.type), l->hdr.id, r);
-        return;
-    }
-    if (r == -EBUSY) {
-        a->dirty = true; /* the flush goes first; originate again once it is gone */
-        a->retry_at = now + 1000;
+        return 0;
     }
     if (ne != NULL) {
         struct lsa_hdr h;
@@ -1003,6 +1014,11 @@ static void originate(struct ospf_inst *o, struct oarea *a, struct lsa *l, bool 
         flood(o, a, ne, NULL, NULL, now);
     }
     schedule_spf(o, now);
+    if (r == -EBUSY) {
+        *retry = now + 1000; /* the flush goes first; originate again once it is gone */
+        return 1;
+    }
+    return 0;
 }
 
 static void originate_area(struct ospf_inst *o, struct oarea *a, ospf_time_t now)
@@ -1013,6 +1029,8 @@ static void originate_area(struct ospf_inst *o, struct oarea *a, ospf_time_t now
     bool force = a->force;
     struct lsa_hdr flush[64];
     size_t n_flush = 0;
+    ospf_time_t retry = 0;
+    bool again = false;
 
     a->dirty = false;
     a->force = false;
@@ -1053,7 +1071,11 @@ static void originate_area(struct ospf_inst *o, struct oarea *a, ospf_time_t now
     l.hdr.options = OSPF_OPT_E;
     l.u.rt.n_links = n;
     l.u.rt.links = links;
-    originate(o, a, &l, force, now);
+    for (size_t i = 0; i < o->n_exts; i++)
+        if (o->exts[i].present)
+            l.u.rt.flags |= LSA_RT_E; /* an AS boundary router */
+    if (originate(o, a, &l, force, now, &retry))
+        again = true;
 
     /* network-LSAs: ours where we are DR with a full neighbour; flush the others */
     for (size_t i = 0; i < o->n_ifs; i++) {
@@ -1074,7 +1096,8 @@ static void originate_area(struct ospf_inst *o, struct oarea *a, ospf_time_t now
         l.u.net.mask = oi->ifc.mask;
         l.u.net.n_routers = k;
         l.u.net.routers = rtrs;
-        originate(o, a, &l, force, now);
+        if (originate(o, a, &l, force, now, &retry))
+            again = true;
     }
     for (size_t i = 0; i < lsdb_count(&a->db) && n_flush < 64; i++) {
         struct lsdb_entry *e = lsdb_at(&a->db, i);
@@ -1098,6 +1121,63 @@ static void originate_area(struct ospf_inst *o, struct oarea *a, ospf_time_t now
         flood(o, a, e, NULL, NULL, now);
         schedule_spf(o, now);
     }
+    if (again) {
+        a->dirty = true;
+        a->force = force;
+        a->retry_at = retry;
+    }
+}
+
+/* Originate or flush the AS-external-LSAs of redistributed routes that changed. */
+static void originate_exts(struct ospf_inst *o, ospf_time_t now)
+{
+    size_t k = 0;
+
+    o->ext_dirty = false;
+    o->ext_retry_at = 0;
+    for (size_t i = 0; i < o->n_exts; i++) {
+        struct ext *x = &o->exts[i];
+        struct lsdb_entry *e = lsdb_find(&o->as_db, LSA_EXTERNAL, x->prefix, o->rid);
+        ospf_time_t retry = 0;
+
+        if (x->dirty && x->present) {
+            struct lsa l;
+
+            memset(&l, 0, sizeof(l));
+            l.hdr.type = LSA_EXTERNAL;
+            l.hdr.id = x->prefix;
+            l.hdr.options = OSPF_OPT_E;
+            l.u.ext.mask = lsa_len_mask(x->plen);
+            l.u.ext.e2 = true;
+            l.u.ext.metric = EXT_METRIC;
+            x->dirty = false;
+            if (originate(o, &o->areas[0], &l, x->force, now, &retry)) {
+                x->dirty = true;
+                o->ext_dirty = true;
+                o->ext_retry_at =
+                    o->ext_retry_at == 0 || retry < o->ext_retry_at ? retry : o->ext_retry_at;
+            } else
+                x->force = false;
+        } else if (x->dirty) {
+            x->dirty = false;
+            if (e != NULL && !(e->flags & LSDB_F_MAXAGE)) {
+                lsdb_flush(&o->as_db, e, now);
+                flood(o, NULL, e, NULL, NULL, now);
+                schedule_spf(o, now);
+            }
+        }
+        if (x->present || x->dirty)
+            o->exts[k++] = *x; /* withdrawn and flushed: forget it */
+    }
+    o->n_exts = k;
+}
+
+static struct ext *ext_find(struct ospf_inst *o, uint32_t prefix)
+{
+    for (size_t i = 0; i < o->n_exts; i++)
+        if (o->exts[i].prefix == prefix)
+            return &o->exts[i];
+    return NULL;
 }
 
 /* ---- SPF and the RIB ----------------------------------------------------- */
@@ -1444,6 +1524,15 @@ static void self_lsa(struct ospf_inst *o, struct oarea *a, struct lsdb *db, stru
         for (size_t j = 0; j < o->n_ifs; j++)
             if (o->ifs[j].area == a && o->ifs[j].ifc.addr == e->lsa.hdr.id && want_net(&o->ifs[j]))
                 keep = true;
+    if (e->lsa.hdr.type == LSA_EXTERNAL) {
+        struct ext *x = ext_find(o, e->lsa.hdr.id);
+
+        if (x != NULL && x->present && x->plen == lsa_mask_len(e->lsa.u.ext.mask)) {
+            x->dirty = x->force = true;
+            o->ext_dirty = true;
+            return;
+        }
+    }
     if (keep) {
         a->dirty = true;
         a->force = true;
@@ -1658,6 +1747,8 @@ static void pending(struct ospf_inst *o, ospf_time_t now)
     for (size_t a = 0; a < o->n_areas; a++)
         if (o->areas[a].dirty && (o->areas[a].retry_at == 0 || o->areas[a].retry_at <= now))
             originate_area(o, &o->areas[a], now);
+    if (o->ext_dirty && o->n_areas > 0 && (o->ext_retry_at == 0 || o->ext_retry_at <= now))
+        originate_exts(o, now);
     for (size_t i = 0; i < o->n_ifs; i++) {
         struct oif *oi = &o->ifs[i];
 
@@ -1682,6 +1773,8 @@ static void arm(struct ospf_inst *o, ospf_time_t now)
     if (loop == NULL || !o->running)
         return;
     due = min_t(due, o->spf_at);
+    if (o->ext_dirty)
+        due = min_t(due, o->ext_retry_at);
     for (size_t a = 0; a < o->n_areas; a++) {
         due = min_t(due, o->areas[a].retry_at);
         due = min_t(due, lsdb_next_due(&o->areas[a].db, now));
@@ -1724,6 +1817,15 @@ static bool age_cb(void *ctx, struct lsdb *db, struct lsdb_entry *e, enum lsdb_e
     case LSDB_EV_FLUSH:
         return !flush_blocked(c->o, &h);
     case LSDB_EV_REFRESH:
+        if (e->lsa.hdr.type == LSA_EXTERNAL) {
+            struct ext *x = ext_find(c->o, e->lsa.hdr.id);
+
+            if (x != NULL && x->present) {
+                x->dirty = x->force = true;
+                c->o->ext_dirty = true;
+            }
+            return false;
+        }
         c->a->dirty = true;
         c->a->force = true;
         return false;
@@ -1943,6 +2045,11 @@ static void free_state(struct ospf_inst *o)
     o->n_areas = 0;
     lsdb_free(&o->as_db);
     spf_result_free(&o->rt);
+    free(o->exts);
+    o->exts = NULL;
+    o->n_exts = o->cap_exts = 0;
+    o->ext_dirty = false;
+    o->ext_retry_at = 0;
     o->spf_at = 0;
     o->running = false;
 }
@@ -2139,11 +2246,50 @@ static json_t *ospf_show(struct proto *p, const json_t *args)
     return r;
 }
 
+/*
+ * A redistributed route came or went: our AS-external-LSA for it (link
+ * state ID the network number; Appendix E's host-bit trick for two masks
+ * of one network is not done, the second one is not advertised).
+ */
 static void ospf_rt_notify(struct proto *p, const struct rib_change *c)
 {
-    /* AS-external-LSAs for redistributed routes are not originated yet (docs/routing.md) */
-    (void)p;
-    (void)c;
+    struct ospf_inst *o = (struct ospf_inst *)p;
+    uint32_t prefix;
+    struct ext *x;
+    bool had_any = false, has_any = false;
+
+    if (!o->running || o->n_areas == 0 || c->prefix->addr.family != AF_INET)
+        return;
+    prefix = ntohl(c->prefix->addr.u.v4.s_addr);
+    for (size_t i = 0; i < o->n_exts; i++)
+        had_any |= o->exts[i].present;
+    x = ext_find(o, prefix);
+    if (x != NULL && x->plen != c->prefix->len)
+        return; /* the same network with another mask: not advertised (Appendix E) */
+    if (x == NULL) {
+        if (c->new_nh == NULL)
+            return;
+        if (o->n_exts == o->cap_exts) {
+            size_t cap = o->cap_exts ? o->cap_exts * 2 : 16;
+            struct ext *v = realloc(o->exts, cap * sizeof(*v));
+
+            if (v == NULL)
+                return;
+            o->exts = v;
+            o->cap_exts = cap;
+        }
+        x = &o->exts[o->n_exts++];
+        *x = (struct ext){.prefix = prefix, .plen = (uint8_t)c->prefix->len};
+    }
+    x->present = c->new_nh != NULL;
+    x->dirty = true;
+    o->ext_dirty = true;
+    for (size_t i = 0; i < o->n_exts; i++)
+        has_any |= o->exts[i].present;
+    if (had_any != has_any)
+        for (size_t a = 0; a < o->n_areas; a++)
+            o->areas[a].dirty = true; /* the E bit of our router-LSAs */
+    pending(o, now_ms());
 }
 
 const struct protocol proto_ospf = {

@@ -117,14 +117,16 @@ VARIANTS = [("frr", "broadcast"), ("bird", "broadcast"), ("frr", "dr"), ("bird",
 # 1. Full with the neighbour (as its own CLI says), on a broadcast link as BDR
 #    and as DR (our network-LSA), point-to-point, and with MD5; the routes
 #    SPF gives reach vroomd's FIB with via + dev, r2 learns r1's subnets
-#    from our LSAs, and h1 pings h2 across.
+#    from our LSAs (a static route as an AS-external-LSA too), and h1
+#    pings h2 across.
 @pytest.mark.parametrize("ospf_lab", VARIANTS, indirect=True,
                          ids=[f"{k}-{v}" for k, v in VARIANTS])
 def test_adjacency_routes_traffic(ospf_lab):
     lab, rd, kind, variant = ospf_lab
     converge(lab, rd, kind)
     assert fib_has(lab, "10.255.0.2/32", "10.0.12.2", "eth1"), fib(lab)
-    lab.wait("route:r2:10.0.1.0/24", "route:r2:10.255.0.1/32", timeout=30)
+    lab.wait("route:r2:10.0.1.0/24", "route:r2:10.255.0.1/32", "route:r2:10.99.0.0/16",
+             timeout=30)
     lab.wait("ping:h1:10.0.2.2", timeout=20)
 
     show = ospf(rd)
@@ -134,6 +136,7 @@ def test_adjacency_routes_traffic(ospf_lab):
     lsas = {(l["type"], l["id"], l["adv_rtr"]) for l in show["database"]}
     assert ("router", "10.255.0.1", "10.255.0.1") in lsas, lsas
     assert ("router", "10.255.0.2", "10.255.0.2") in lsas, lsas
+    assert ("external", "10.99.0.0", "10.255.0.1") in lsas, lsas
     if variant == "dr":
         assert ("network", "10.0.12.1", "10.255.0.1") in lsas, lsas
     routes = {r["prefix"]: r for r in rd.call("rib", {"best": True})}
