@@ -99,6 +99,10 @@ def ospf_lab(make_lab, tmp_path, request):
         yield lab, rd, kind, variant
     finally:
         rd.stop()
+    # a sanitizer build reports into the log (and at exit, leaks)
+    log = open(rd.log).read() if os.path.exists(rd.log) else ""
+    for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+        assert bad not in log, log[-4000:]
 
 
 def converge(lab, rd, kind):
