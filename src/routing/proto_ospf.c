@@ -31,6 +31,7 @@
 #include "routing/ospf_io.h"
 #include "routing/proto.h"
 #include "routing/routerd.h"
+#include "routing/state.h"
 #include "lib/log.h"
 
 #include <arpa/inet.h>
@@ -414,6 +415,14 @@ struct ext {
     bool force;   /* refresh even if unchanged */
 };
 
+/* The LSDBs' generations when the core's clock read core_gen (state_export since G). */
+#define CKPT_MAX  256
+#define AREAS_MAX 16
+struct ckpt {
+    uint64_t core_gen;
+    uint64_t db_gen[AREAS_MAX + 1]; /* per area, then the AS */
+};
+
 struct oif {
     struct ospf_inst *o;
     struct oarea *area;
@@ -448,6 +457,10 @@ struct ospf_inst {
     size_t n_exts, cap_exts;
     bool ext_dirty;
     ospf_time_t ext_retry_at;
+    bool imported;        /* the LSDB came from state records: SPF at once */
+    ospf_time_t sweep_at; /* first SPF from then on withdraws RIB routes it lacks */
+    struct ckpt *ckpts;   /* core generation <-> LSDB generations, for exports since G */
+    size_t n_ckpts;
     uint64_t rx, tx, spf_runs, drops;
     uint64_t drop[OSPF_ERR_COUNT];
 };
@@ -1204,6 +1217,29 @@ static void prefix_of(const struct spf_route *r, struct inet_prefix *p)
     p->len = r->plen;
 }
 
+struct sweep {
+    struct ospf_inst *o;
+    const struct spf_result *res;
+    struct inet_prefix *gone;
+    size_t n;
+};
+
+static int sweep_one(void *ctx, const struct rib_route_info *r)
+{
+    struct sweep *sw = ctx;
+    struct inet_prefix *v;
+
+    if (r->src != sw->o->p.src ||
+        (r->prefix.addr.family == AF_INET &&
+         spf_route_find(sw->res, ntohl(r->prefix.addr.u.v4.s_addr), (uint8_t)r->prefix.len)))
+        return 0;
+    if ((v = realloc(sw->gone, (sw->n + 1) * sizeof(*v))) == NULL)
+        return 0;
+    sw->gone = v;
+    v[sw->n++] = r->prefix;
+    return 0;
+}
+
 static void run_spf(struct ospf_inst *o, ospf_time_t now)
 {
     struct spf_area sa[16];
@@ -1229,6 +1265,16 @@ static void run_spf(struct ospf_inst *o, ospf_time_t now)
         return;
     }
     o->spf_runs++;
+    if (o->sweep_at != 0 && o->sweep_at <= now) {
+        /* routes of ours in the RIB that this table lacks (imported ones) */
+        struct sweep sw = {o, &res, NULL, 0};
+
+        o->sweep_at = 0;
+        rib_walk_unsorted(o->p.rib, false, sweep_one, &sw);
+        for (size_t i = 0; i < sw.n; i++)
+            proto_withdraw(&o->p, &sw.gone[i]);
+        free(sw.gone);
+    }
     for (size_t i = 0; i < o->rt.n_routes; i++) {
         const struct spf_route *r = &o->rt.routes[i];
 
@@ -1722,6 +1768,7 @@ static void rx_packet(struct oif *oi, uint32_t src, uint32_t dst, const uint8_t 
 /* ---- the loop ------------------------------------------------------------ */
 
 static void arm(struct ospf_inst *o, ospf_time_t now);
+static void checkpoint(struct ospf_inst *o);
 
 /* After each event: forget removed neighbours, originate, send delayed acks, re-arm. */
 static void pending(struct ospf_inst *o, ospf_time_t now)
@@ -1749,6 +1796,7 @@ static void pending(struct ospf_inst *o, ospf_time_t now)
             originate_area(o, &o->areas[a], now);
     if (o->ext_dirty && o->n_areas > 0 && (o->ext_retry_at == 0 || o->ext_retry_at <= now))
         originate_exts(o, now);
+    checkpoint(o);
     for (size_t i = 0; i < o->n_ifs; i++) {
         struct oif *oi = &o->ifs[i];
 
@@ -1758,6 +1806,33 @@ static void pending(struct ospf_inst *o, ospf_time_t now)
         }
     }
     arm(o, now);
+}
+
+static uint64_t *db_gen_of(struct ospf_inst *o, size_t i)
+{
+    return i < o->n_areas ? &o->areas[i].db.gen : &o->as_db.gen;
+}
+
+/* After the LSDBs changed: the core's clock moves, and we note where they were. */
+static void checkpoint(struct ospf_inst *o)
+{
+    struct ckpt *last = o->n_ckpts ? &o->ckpts[o->n_ckpts - 1] : NULL, c;
+    bool changed = last == NULL;
+
+    memset(&c, 0, sizeof(c));
+    for (size_t i = 0; i <= o->n_areas && i <= AREAS_MAX; i++) {
+        c.db_gen[i] = *db_gen_of(o, i);
+        if (last != NULL && last->db_gen[i] != c.db_gen[i])
+            changed = true;
+    }
+    if (!changed || o->ckpts == NULL)
+        return;
+    c.core_gen = o->p.gen = ++*routerd_clock(o->p.rd);
+    if (o->n_ckpts == CKPT_MAX) {
+        memmove(o->ckpts, o->ckpts + 1, (CKPT_MAX - 1) * sizeof(c));
+        o->n_ckpts--;
+    }
+    o->ckpts[o->n_ckpts++] = c;
 }
 
 static ospf_time_t min_t(ospf_time_t a, ospf_time_t b)
@@ -1773,6 +1848,8 @@ static void arm(struct ospf_inst *o, ospf_time_t now)
     if (loop == NULL || !o->running)
         return;
     due = min_t(due, o->spf_at);
+    if (o->sweep_at != 0 && o->spf_at == 0 && o->sweep_at > now)
+        due = min_t(due, o->sweep_at);
     if (o->ext_dirty)
         due = min_t(due, o->ext_retry_at);
     for (size_t a = 0; a < o->n_areas; a++) {
@@ -1918,6 +1995,8 @@ static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
 
         lsdb_age_run(&o->as_db, now, age_cb, &c);
     }
+    if (o->sweep_at && o->sweep_at <= now)
+        schedule_spf(o, now);
     if (o->spf_at && o->spf_at <= now)
         run_spf(o, now);
     pending(o, now);
@@ -1954,10 +2033,11 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 
 /* ---- protocol hooks ------------------------------------------------------ */
 
+/* At init: the interface's configuration. */
 static int iface_setup(struct ospf_inst *o, struct oif *oi, const struct ospf_if_cfg *ic)
 {
-    const struct cfg_iface *ci = config_iface_find(routerd_config(o->p.rd), ic->name);
-    int r;
+    const struct router_config *rc = routerd_config(o->p.rd);
+    const struct cfg_iface *ci = rc != NULL ? config_iface_find(rc, ic->name) : NULL;
 
     oi->o = o;
     oi->cfg = ic;
@@ -1986,6 +2066,16 @@ static int iface_setup(struct ospf_inst *o, struct oif *oi, const struct ospf_if
             oi->ifc.mask = lsa_len_mask((int)ci->addrs[i].len);
             break;
         }
+    return 0;
+}
+
+/* At start: the interface in this namespace, its socket. */
+static int iface_open(struct ospf_inst *o, struct oif *oi)
+{
+    const struct ospf_if_cfg *ic = oi->cfg;
+    int r;
+
+    oi->ifc.router_id = o->rid;
     oi->ifc.ifindex = if_nametoindex(ic->name);
     if (oi->ifc.ifindex == 0) {
         log_warnx("ospf: %s: no such interface here: it stays down", ic->name);
@@ -2045,6 +2135,9 @@ static void free_state(struct ospf_inst *o)
     o->n_areas = 0;
     lsdb_free(&o->as_db);
     spf_result_free(&o->rt);
+    free(o->ckpts);
+    o->ckpts = NULL;
+    o->n_ckpts = 0;
     free(o->exts);
     o->exts = NULL;
     o->n_exts = o->cap_exts = 0;
@@ -2054,37 +2147,80 @@ static void free_state(struct ospf_inst *o)
     o->running = false;
 }
 
-static int ospf_start(struct proto *p)
+/* The LSDBs exist from init on, so that state records can be imported before start. */
+static int ospf_init(struct proto *p)
 {
     struct ospf_inst *o = (struct ospf_inst *)p;
     const struct ospf_config *oc = (const struct ospf_config *)p->cfg;
-    struct ev_loop *loop = routerd_loop(p->rd);
-    ospf_time_t now = now_ms();
+    const struct router_config *rc = routerd_config(p->rd);
 
-    o->rid = ntohl(routerd_config(p->rd)->router_id.s_addr);
-    o->crypto_seq = (uint32_t)time(NULL);
-    o->areas = calloc(oc->n_areas, sizeof(*o->areas));
-    o->ifs = calloc(oc->n_ifs ? oc->n_ifs : 1, sizeof(*o->ifs));
-    if (o->areas == NULL || o->ifs == NULL) {
+    if (oc->n_areas > AREAS_MAX)
+        return -ENOSPC;
+    o->rid = rc != NULL ? ntohl(rc->router_id.s_addr) : 0;
+    o->areas = calloc(oc->n_areas ? oc->n_areas : 1, sizeof(*o->areas));
+    o->ckpts = calloc(CKPT_MAX, sizeof(*o->ckpts));
+    if (o->areas == NULL || o->ckpts == NULL) {
         free(o->areas);
-        free(o->ifs);
+        free(o->ckpts);
         o->areas = NULL;
-        o->ifs = NULL;
+        o->ckpts = NULL;
         return -ENOMEM;
     }
     o->n_areas = oc->n_areas;
     for (size_t a = 0; a < oc->n_areas; a++) {
         o->areas[a].id = oc->areas[a];
         lsdb_init(&o->areas[a].db, o->rid);
-        o->areas[a].dirty = true;
     }
     lsdb_init(&o->as_db, o->rid);
+    if ((o->ifs = calloc(oc->n_ifs ? oc->n_ifs : 1, sizeof(*o->ifs))) == NULL)
+        return -ENOMEM;
     o->n_ifs = oc->n_ifs;
     for (size_t i = 0; i < oc->n_ifs; i++)
         iface_setup(o, &o->ifs[i], &oc->ifs[i]);
+    return 0;
+}
+
+static int ospf_start(struct proto *p)
+{
+    struct ospf_inst *o = (struct ospf_inst *)p;
+    const struct ospf_config *oc = (const struct ospf_config *)p->cfg;
+    struct ev_loop *loop = routerd_loop(p->rd);
+    ospf_time_t now = now_ms();
+    uint32_t rid = ntohl(routerd_config(p->rd)->router_id.s_addr);
+    uint32_t max_dead = 0;
+
+    if (o->areas == NULL && ospf_init(p) != 0)
+        return -ENOMEM;
+    if (rid != o->rid) {
+        /* init saw another router ID (a reload): start over */
+        for (size_t a = 0; a < o->n_areas; a++) {
+            lsdb_free(&o->areas[a].db);
+            lsdb_init(&o->areas[a].db, rid);
+        }
+        lsdb_free(&o->as_db);
+        lsdb_init(&o->as_db, rid);
+        o->rid = rid;
+        o->imported = false;
+    }
+    o->crypto_seq = (uint32_t)time(NULL);
+    for (size_t a = 0; a < o->n_areas; a++)
+        o->areas[a].dirty = true;
+    for (size_t i = 0; i < o->n_ifs; i++) {
+        iface_open(o, &o->ifs[i]);
+        if (oc->ifs[i].dead > max_dead)
+            max_dead = oc->ifs[i].dead;
+    }
     ev_init(&o->timer, on_timer);
     o->timer.data = o;
     o->running = loop != NULL;
+    /*
+     * Routes of ours already in the RIB (a restore) stay until SPF has a
+     * table to replace them with: at once over an imported LSDB, else once
+     * the adjacencies had time to form.
+     */
+    o->sweep_at = o->imported ? now : now + 2 * (ospf_time_t)max_dead * 1000;
+    if (o->imported)
+        o->spf_at = now;
     for (size_t i = 0; i < o->n_ifs; i++) {
         struct oif *oi = &o->ifs[i];
 
@@ -2092,7 +2228,18 @@ static int ospf_start(struct proto *p)
             continue;
         if (loop != NULL)
             ev_io_start(loop, &oi->io);
-        if_event(oi, OSPF_IFE_UP, now);
+        if (oi->ifc.state == OSPF_IFS_DOWN) {
+            if_event(oi, OSPF_IFE_UP, now);
+            continue;
+        }
+        /* imported: the state machines carry on where the exporter was */
+        if (oi->ifc.hello_at == 0)
+            oi->ifc.hello_at = now;
+        if (oi->ifc.state == OSPF_IFS_DR || oi->ifc.state == OSPF_IFS_BACKUP)
+            if_actions(oi, OSPF_IA_JOIN_DR, now);
+        for (struct onbr *nb = oi->nbrs; nb != NULL; nb = nb->next)
+            if (nb->n.state == OSPF_NS_2WAY)
+                nbr_event(nb, OSPF_NE_ADJ_OK, now); /* an exchange cut short starts again */
     }
     pending(o, now);
     return 0;
@@ -2292,18 +2439,233 @@ static void ospf_rt_notify(struct proto *p, const struct rib_change *c)
     pending(o, now_ms());
 }
 
+/*
+ * State records (docs/routing.md): the LSDBs, as the library's records
+ * (lsdb.h) after a u32 area ID (0xffffffff: the AS-external LSDB).
+ * Interfaces and neighbours are not exported: the importer forms its
+ * adjacencies again, with an LSDB (and so a routing table) already there.
+ */
+#define OSPF_STATE_BASE  0x1000
+#define OSPF_STATE_LSA   (OSPF_STATE_BASE + 0) /* an LSDB entry */
+#define OSPF_STATE_LSDEL (OSPF_STATE_BASE + 1) /* an LSDB removal since G */
+#define OSPF_STATE_IFACE (OSPF_STATE_BASE + 2) /* an interface: name[16], iface.h's record */
+#define OSPF_STATE_NBR   (OSPF_STATE_BASE + 3) /* a neighbour: name[16], neighbor.h's record */
+#define OSPF_AS_SCOPE    0xffffffffu
+
+struct exp_ctx {
+    struct ospf_inst *o;
+    struct state_buf *out;
+    uint32_t area;
+    uint64_t gen; /* core generation the records carry */
+    ospf_time_t now;
+    int err;
+};
+
+static void exp_entry(void *ctx, const struct lsdb_entry *e)
+{
+    struct exp_ctx *x = ctx;
+    size_t cap = 4 + LSDB_REC_HDR_LEN + 8 + e->lsa.hdr.length;
+    uint8_t *buf = malloc(cap);
+    int n;
+
+    if (buf == NULL) {
+        x->err = -ENOMEM;
+        return;
+    }
+    buf[0] = (uint8_t)(x->area >> 24);
+    buf[1] = (uint8_t)(x->area >> 16);
+    buf[2] = (uint8_t)(x->area >> 8);
+    buf[3] = (uint8_t)x->area;
+    if ((n = lsdb_export_entry(e, x->now, buf + 4, cap - 4)) < 0)
+        x->err = n;
+    else
+        state_put(x->out, OSPF_STATE_LSA, 1, x->gen, buf, 4 + (size_t)n);
+    free(buf);
+}
+
+static void exp_tomb(void *ctx, const struct lsdb_tomb *t)
+{
+    struct exp_ctx *x = ctx;
+    uint8_t buf[4 + 64];
+    int n;
+
+    buf[0] = (uint8_t)(x->area >> 24);
+    buf[1] = (uint8_t)(x->area >> 16);
+    buf[2] = (uint8_t)(x->area >> 8);
+    buf[3] = (uint8_t)x->area;
+    if ((n = lsdb_export_tomb(t, buf + 4, sizeof(buf) - 4)) < 0)
+        x->err = n;
+    else
+        state_put(x->out, OSPF_STATE_LSDEL, 1, x->gen, buf, 4 + (size_t)n);
+}
+
+static int ospf_state_export(struct proto *p, struct state_buf *out, uint64_t since)
+{
+    struct ospf_inst *o = (struct ospf_inst *)p;
+    struct exp_ctx x = {o, out, 0, 0, now_ms(), 0};
+    const struct ckpt *from = NULL;
+
+    if (o->areas == NULL)
+        return 0;
+    checkpoint(o);
+    /* the LSDBs' generations at the core's G: the last checkpoint at or before it */
+    for (size_t i = 0; since != 0 && i < o->n_ckpts; i++)
+        if (o->ckpts[i].core_gen <= since)
+            from = &o->ckpts[i];
+    x.gen = o->n_ckpts ? o->ckpts[o->n_ckpts - 1].core_gen : p->gen;
+    if (since != 0 && x.gen <= since)
+        return 0;
+    for (size_t i = 0; i <= o->n_areas; i++) {
+        struct lsdb *db = i < o->n_areas ? &o->areas[i].db : &o->as_db;
+
+        x.area = i < o->n_areas ? o->areas[i].id : OSPF_AS_SCOPE;
+        lsdb_changes(db, from != NULL ? from->db_gen[i] : 0, exp_entry,
+                     from != NULL ? exp_tomb : NULL, &x);
+    }
+    /* interfaces and neighbours: small, always whole (their lists are not kept) */
+    for (size_t i = 0; i < o->n_ifs; i++) {
+        struct oif *oi = &o->ifs[i];
+        uint8_t buf[IF_NAMESIZE + 64];
+        int n;
+
+        if (!oi->up || oi->fd < 0)
+            continue;
+        memset(buf, 0, IF_NAMESIZE);
+        memcpy(buf, oi->name, strlen(oi->name));
+        if ((n = ospf_iface_export(&oi->ifc, x.now, buf + IF_NAMESIZE, 64)) > 0)
+            state_put(out, OSPF_STATE_IFACE, 1, x.gen, buf, IF_NAMESIZE + (size_t)n);
+        for (struct onbr *nb = oi->nbrs; nb != NULL; nb = nb->next)
+            if (!nb->removed && (n = ospf_nbr_export(&nb->n, x.now, buf + IF_NAMESIZE, 64)) > 0)
+                state_put(out, OSPF_STATE_NBR, 1, x.gen, buf, IF_NAMESIZE + (size_t)n);
+    }
+    return x.err;
+}
+
+static uint16_t ospf_state_version(uint16_t type);
+
+/* An interface or neighbour record: name[16], then the library's record. */
+static int import_link(struct ospf_inst *o, uint16_t type, const uint8_t *data, size_t len,
+                       char *why, size_t whylen)
+{
+    char name[IF_NAMESIZE + 1];
+    const uint8_t *rec = data + IF_NAMESIZE;
+    size_t rlen = len - IF_NAMESIZE;
+    struct oif *oi = NULL;
+    ospf_time_t now = now_ms();
+
+    memcpy(name, data, IF_NAMESIZE);
+    name[IF_NAMESIZE] = '\0';
+    for (size_t i = 0; i < o->n_ifs; i++)
+        if (strcmp(o->ifs[i].name, name) == 0 && !o->ifs[i].cfg->passive)
+            oi = &o->ifs[i];
+    if (oi == NULL) {
+        snprintf(why, whylen, "ospf: interface %s is not configured", name);
+        return -EINVAL;
+    }
+    if (type == OSPF_STATE_IFACE) {
+        /* the ifindex of the exporter's namespace: ours is found at start */
+        if (rlen >= 20)
+            oi->ifc.ifindex = (uint32_t)rec[16] << 24 | (uint32_t)rec[17] << 16 |
+                              (uint32_t)rec[18] << 8 | rec[19];
+        if (ospf_iface_import(&oi->ifc, rec, rlen, now) != 0) {
+            snprintf(why, whylen, "ospf: interface %s: bad record", name);
+            return -EINVAL;
+        }
+        return 0;
+    }
+    {
+        struct ospf_nbr n;
+        struct onbr *nb;
+
+        if (ospf_nbr_import(&n, rec, rlen, now) != 0) {
+            snprintf(why, whylen, "ospf: a neighbour on %s: bad record", name);
+            return -EINVAL;
+        }
+        for (nb = oi->nbrs; nb != NULL; nb = nb->next)
+            if (nb->n.rid == n.rid && nb->n.addr == n.addr)
+                break;
+        if (nb == NULL) {
+            if ((nb = calloc(1, sizeof(*nb))) == NULL) {
+                snprintf(why, whylen, "ospf: out of memory");
+                return -ENOMEM;
+            }
+            nb->oi = oi;
+            nb->next = oi->nbrs;
+            oi->nbrs = nb;
+        }
+        /* the exchange in progress is not exported: it starts again */
+        if (n.state >= OSPF_NS_EXSTART && n.state < OSPF_NS_FULL) {
+            n.state = OSPF_NS_2WAY;
+            n.rxmt_at = 0;
+        }
+        n.n_lsreq = 0;
+        nb->n = n;
+    }
+    return 0;
+}
+
+static int ospf_state_import(struct proto *p, uint16_t type, uint16_t version, const uint8_t *data,
+                             size_t len, char *why, size_t whylen)
+{
+    struct ospf_inst *o = (struct ospf_inst *)p;
+    struct ospf_drop drop = {0};
+    struct lsdb *db = NULL;
+    uint32_t area;
+    int r;
+
+    if (ospf_state_version(type) == 0 || version != 1 || len < 4 ||
+        (type >= OSPF_STATE_IFACE && len <= IF_NAMESIZE)) {
+        snprintf(why, whylen, "ospf: record type 0x%04x v%u of %zu bytes", type, version, len);
+        return -EINVAL;
+    }
+    if (o->areas == NULL) {
+        snprintf(why, whylen, "ospf: not initialised");
+        return -EINVAL;
+    }
+    if (type == OSPF_STATE_IFACE || type == OSPF_STATE_NBR)
+        return import_link(o, type, data, len, why, whylen);
+    area = (uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 | (uint32_t)data[2] << 8 | data[3];
+    if (area == OSPF_AS_SCOPE)
+        db = &o->as_db;
+    for (size_t i = 0; i < o->n_areas; i++)
+        if (o->areas[i].id == area)
+            db = &o->areas[i].db;
+    if (db == NULL) {
+        snprintf(why, whylen, "ospf: area %u.%u.%u.%u is not configured", area >> 24,
+                 area >> 16 & 255, area >> 8 & 255, area & 255);
+        return -EINVAL;
+    }
+    if ((r = lsdb_import(db, data + 4, len - 4, now_ms(), &drop)) < 0) {
+        snprintf(why, whylen, "ospf: LSDB record: %s (value %u, offset %u)", ospf_err_name(r),
+                 drop.value, drop.offset + 4);
+        return -EINVAL;
+    }
+    o->imported = true;
+    return 0;
+}
+
+static uint16_t ospf_state_version(uint16_t type)
+{
+    return type >= OSPF_STATE_LSA && type <= OSPF_STATE_NBR ? 1 : 0;
+}
+
 const struct protocol proto_ospf = {
     .name = "ospf",
     .distance = 110,
+    .state_base = OSPF_STATE_BASE,
     .proto_size = sizeof(struct ospf_inst),
     .config_size = sizeof(struct ospf_config),
     .config_parse = ospf_config_parse,
     .config_print = ospf_config_print,
     .config_free = ospf_config_free,
+    .init = ospf_init,
     .start = ospf_start,
     .stop = ospf_stop,
     .cleanup = ospf_cleanup,
     .reconfigure = ospf_reconfigure,
     .show = ospf_show,
     .rt_notify = ospf_rt_notify,
+    .state_export = ospf_state_export,
+    .state_import = ospf_state_import,
+    .state_version = ospf_state_version,
 };
