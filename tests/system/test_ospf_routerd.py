@@ -265,3 +265,68 @@ def test_restore_from_exported_state(ospf_lab, tmp_path):
         log = open(new.log).read()
         for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
             assert bad not in log, log[-4000:]
+
+
+MALFORMED = r'''
+import socket, struct, sys
+from scapy.contrib.ospf import OSPF_Router_LSA, OSPF_Link
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+def ospf(ptype, body, version=2, length=None, fix=True):
+    n = 24 + len(body) if length is None else length
+    p = struct.pack("!BBHIIHH8s", version, ptype, n, 0x0aff0002, 0, 0, 0, b"\0" * 8) + body
+    return p[:12] + struct.pack("!H", csum(p) if fix else 0x1234) + p[14:]
+
+def lsa(seq=0x80000001, rid="10.255.0.9"):
+    return bytes(OSPF_Router_LSA(age=1, id=rid, adrouter=rid, seq=seq,
+                                 linklist=[OSPF_Link(id="10.9.9.0", data="255.255.255.0",
+                                                     type=3, metric=1)]))
+
+good = lsa()
+bad_ck = bytearray(good); bad_ck[-1] ^= 0xff
+hello = struct.pack("!IHBBIII", 0xffffff00, 1, 2, 1, 4, 0, 0)
+pkts = [
+    b"\x02\x01\x00\x18",                                       # trunc_header
+    ospf(1, hello, version=3),                                 # bad_version
+    ospf(9, hello),                                            # unknown_type
+    ospf(1, hello, length=200),                                # bad_length
+    ospf(1, hello, fix=False),                                 # bad_checksum
+    ospf(4, struct.pack("!I", 1) + bytes(bad_ck)),             # bad_lsa_checksum
+    ospf(4, struct.pack("!I", 1) + lsa(seq=0x7fffffff)),       # max_seq
+    ospf(4, struct.pack("!I", 2) + good),                      # bad_lsa_count
+]
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 89)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"eth1")
+s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 1)
+for p in pkts:
+    s.sendto(p, ("10.0.12.1", 0))
+'''
+
+
+# 6. Malformed packets from scapy, each with one thing wrong, sent to r1 as
+#    if from r2: each dropped with its reason, the LSDB unchanged, the
+#    adjacency untouched.
+@pytest.mark.parametrize("ospf_lab", [("frr", "broadcast")], indirect=True, ids=["frr"])
+def test_malformed_packets_change_nothing(ospf_lab, tmp_path):
+    lab, rd, kind, variant = ospf_lab
+    converge(lab, rd, kind)
+    before = lsdb_view(rd)
+    script = os.path.join(str(tmp_path), "malformed.py")
+    with open(script, "w") as f:
+        f.write(MALFORMED)
+    lab.exec("r2", "/usr/bin/python3", script)
+    want = {"trunc_header", "bad_version", "unknown_type", "bad_length", "bad_checksum",
+            "bad_lsa_checksum", "max_seq", "bad_lsa_count"}
+    wait_until(lambda: want <= set(ospf(rd)["counters"]["drop_reasons"]), timeout=10,
+               what="every malformed packet dropped with its reason")
+    assert lsdb_view(rd) == before
+    assert ("router", "10.255.0.9", "10.255.0.9") not in lsdb_view(rd)
+    assert nbr_states(rd) == {"10.255.0.2": "full"}
+    assert r2_sees_full(lab, kind)
