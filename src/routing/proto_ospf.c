@@ -21,455 +21,15 @@
  * whose routes go to the RIB (distance 110). docs/routing.md has what is
  * not done yet.
  */
-#include "routing/config.h"
-#include "routing/ospf/iface.h"
-#include "routing/ospf/lsa.h"
-#include "routing/ospf/lsdb.h"
-#include "routing/ospf/neighbor.h"
-#include "routing/ospf/packet.h"
-#include "routing/ospf/spf.h"
-#include "routing/ospf_io.h"
-#include "routing/proto.h"
-#include "routing/routerd.h"
-#include "routing/state.h"
-#include "lib/log.h"
-
-#include <arpa/inet.h>
-#include <errno.h>
-#include <ev.h>
-#include <net/if.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
-
-/* ---- configuration ------------------------------------------------------- */
-
-struct ospf_if_cfg {
-    char name[CFG_IFNAME_MAX + 1];
-    uint32_t area;
-    uint8_t type; /* enum ospf_if_type */
-    bool passive;
-    uint16_t cost;
-    uint16_t hello; /* seconds */
-    uint32_t dead;  /* seconds */
-    uint16_t rxmt;  /* RxmtInterval, seconds */
-    uint8_t priority;
-    bool md5;
-    uint8_t key_id;
-    char key[17]; /* up to 16 bytes */
-    int line;
-};
-
-struct ospf_config {
-    struct proto_config pc;
-    uint32_t *areas; /* in config order */
-    size_t n_areas;
-    struct ospf_if_cfg *ifs;
-    size_t n_ifs;
-};
-
-static int parse_area_id(struct cfg_parser *cp, const yaml_node_t *n, uint32_t *out)
-{
-    const char *s;
-    struct in_addr a;
-    char *end;
-    unsigned long v;
-    int r;
-
-    if ((r = cfg_str(cp, n, "area id", &s)) != 0)
-        return r;
-    if (inet_pton(AF_INET, s, &a) == 1) {
-        *out = ntohl(a.s_addr);
-        return 0;
-    }
-    errno = 0;
-    v = strtoul(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || errno != 0 || v > 0xffffffffUL || *s == '-')
-        return cfg_fail(cp, n, "area id: %s is neither a dotted quad nor a number", s);
-    *out = (uint32_t)v;
-    return 0;
-}
-
-static int parse_md5(struct cfg_parser *cp, const yaml_node_t *n, struct ospf_if_cfg *ic)
-{
-    const yaml_node_t *key = NULL;
-    uint64_t id = 0;
-    bool have_id = false;
-    const char *s;
-    int r;
-
-    if ((r = cfg_map(cp, n, "md5")) != 0)
-        return r;
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = cfg_node(cp, p->key), *v = cfg_node(cp, p->value);
-        const char *ks;
-
-        if ((r = cfg_str(cp, k, "a key", &ks)) != 0)
-            return r;
-        if (strcmp(ks, "id") == 0) {
-            if ((r = cfg_uint(cp, v, "md5.id", 0, 255, &id)) != 0)
-                return r;
-            have_id = true;
-        } else if (strcmp(ks, "key") == 0)
-            key = v;
-        else
-            return cfg_fail(cp, k, "md5: unknown key %s", ks);
-    }
-    if (!have_id || key == NULL)
-        return cfg_fail(cp, n, "md5: `id` and `key` are required");
-    if ((r = cfg_str(cp, key, "md5.key", &s)) != 0)
-        return r;
-    if (strlen(s) < 1 || strlen(s) > 16)
-        return cfg_fail(cp, key, "md5.key: 1 to 16 characters");
-    ic->md5 = true;
-    ic->key_id = (uint8_t)id;
-    snprintf(ic->key, sizeof(ic->key), "%s", s);
-    return 0;
-}
-
-static int parse_iface(struct cfg_parser *cp, const yaml_node_t *n, uint32_t area,
-                       struct ospf_config *oc)
-{
-    static const char *const types[] = {"broadcast", "ptp", NULL};
-    struct ospf_if_cfg ic = {.area = area,
-                             .type = OSPF_IF_BROADCAST,
-                             .cost = 10,
-                             .hello = 10,
-                             .dead = 40,
-                             .rxmt = 5,
-                             .priority = 1,
-                             .line = cfg_line(n)};
-    const struct cfg_iface *ci;
-    const yaml_node_t *name = NULL;
-    struct ospf_if_cfg *v;
-    bool have_dead = false;
-    uint64_t u;
-    int r, t;
-
-    if ((r = cfg_map(cp, n, "an ospf interface")) != 0)
-        return r;
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = cfg_node(cp, p->key), *val = cfg_node(cp, p->value);
-        const char *ks;
-
-        if ((r = cfg_str(cp, k, "a key", &ks)) != 0)
-            return r;
-        for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
-            const char *qs;
-
-            if (cfg_str(cp, cfg_node(cp, q->key), "a key", &qs) == 0 && strcmp(qs, ks) == 0)
-                return cfg_fail(cp, k, "ospf interface: %s given twice", ks);
-        }
-        if (strcmp(ks, "name") == 0) {
-            name = val;
-            if ((r = cfg_name(cp, val, "name", CFG_IFNAME_MAX, ic.name)) != 0)
-                return r;
-        } else if (strcmp(ks, "type") == 0) {
-            if ((r = cfg_enum(cp, val, "type", types, &t)) != 0)
-                return r;
-            ic.type = t == 0 ? OSPF_IF_BROADCAST : OSPF_IF_P2P;
-        } else if (strcmp(ks, "cost") == 0) {
-            if ((r = cfg_uint(cp, val, "cost", 1, 65535, &u)) != 0)
-                return r;
-            ic.cost = (uint16_t)u;
-        } else if (strcmp(ks, "hello") == 0) {
-            if ((r = cfg_uint(cp, val, "hello", 1, 65535, &u)) != 0)
-                return r;
-            ic.hello = (uint16_t)u;
-        } else if (strcmp(ks, "dead") == 0) {
-            if ((r = cfg_uint(cp, val, "dead", 1, 65535, &u)) != 0)
-                return r;
-            ic.dead = (uint32_t)u;
-            have_dead = true;
-        } else if (strcmp(ks, "retransmit") == 0) {
-            if ((r = cfg_uint(cp, val, "retransmit", 1, 3600, &u)) != 0)
-                return r;
-            ic.rxmt = (uint16_t)u;
-        } else if (strcmp(ks, "priority") == 0) {
-            if ((r = cfg_uint(cp, val, "priority", 0, 255, &u)) != 0)
-                return r;
-            ic.priority = (uint8_t)u;
-        } else if (strcmp(ks, "passive") == 0) {
-            if ((r = cfg_bool(cp, val, "passive", &ic.passive)) != 0)
-                return r;
-        } else if (strcmp(ks, "md5") == 0) {
-            if ((r = parse_md5(cp, val, &ic)) != 0)
-                return r;
-        } else
-            return cfg_fail(cp, k, "ospf interface: unknown key %s", ks);
-    }
-    if (name == NULL)
-        return cfg_fail(cp, n, "ospf interface: `name` is required");
-    if (!have_dead)
-        ic.dead = 4u * ic.hello;
-    if (ic.dead <= ic.hello)
-        return cfg_fail(cp, n, "ospf interface %s: dead (%u) must be above hello (%u)", ic.name,
-                        ic.dead, ic.hello);
-    if ((ci = config_iface_find(cfg_router(cp), ic.name)) == NULL)
-        return cfg_fail(cp, name, "ospf interface: there is no interface %s", ic.name);
-    r = 0;
-    for (size_t i = 0; i < ci->n_addrs; i++)
-        if (ci->addrs[i].addr.family == AF_INET)
-            r = 1;
-    if (!r)
-        return cfg_fail(cp, name, "ospf interface %s: it has no IPv4 address", ic.name);
-    for (size_t i = 0; i < oc->n_ifs; i++)
-        if (strcmp(oc->ifs[i].name, ic.name) == 0)
-            return cfg_fail(cp, name, "ospf interface %s: named twice", ic.name);
-    if ((v = realloc(oc->ifs, (oc->n_ifs + 1) * sizeof(*v))) == NULL)
-        return cfg_fail(cp, n, "out of memory");
-    oc->ifs = v;
-    v[oc->n_ifs++] = ic;
-    return 0;
-}
-
-static int parse_area(struct cfg_parser *cp, const yaml_node_t *n, struct ospf_config *oc)
-{
-    const yaml_node_t *ifs = NULL, *idn = NULL;
-    uint32_t id = 0, *v;
-    int r;
-
-    if ((r = cfg_map(cp, n, "an ospf area")) != 0)
-        return r;
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = cfg_node(cp, p->key), *val = cfg_node(cp, p->value);
-        const char *ks;
-
-        if ((r = cfg_str(cp, k, "a key", &ks)) != 0)
-            return r;
-        if (strcmp(ks, "id") == 0 && idn == NULL)
-            idn = val;
-        else if (strcmp(ks, "interfaces") == 0 && ifs == NULL)
-            ifs = val;
-        else if (strcmp(ks, "id") == 0 || strcmp(ks, "interfaces") == 0)
-            return cfg_fail(cp, k, "ospf area: %s given twice", ks);
-        else
-            return cfg_fail(cp, k, "ospf area: unknown key %s", ks);
-    }
-    if (idn == NULL)
-        return cfg_fail(cp, n, "ospf area: `id` is required");
-    if ((r = parse_area_id(cp, idn, &id)) != 0)
-        return r;
-    for (size_t i = 0; i < oc->n_areas; i++)
-        if (oc->areas[i] == id)
-            return cfg_fail(cp, idn, "ospf area %u.%u.%u.%u: named twice", id >> 24, id >> 16 & 255,
-                            id >> 8 & 255, id & 255);
-    if ((v = realloc(oc->areas, (oc->n_areas + 1) * sizeof(*v))) == NULL)
-        return cfg_fail(cp, n, "out of memory");
-    oc->areas = v;
-    v[oc->n_areas++] = id;
-    if (ifs == NULL)
-        return 0;
-    if ((r = cfg_seq(cp, ifs, "interfaces")) != 0)
-        return r;
-    for (yaml_node_item_t *it = ifs->data.sequence.items.start; it < ifs->data.sequence.items.top;
-         it++)
-        if ((r = parse_iface(cp, cfg_node(cp, *it), id, oc)) != 0)
-            return r;
-    return 0;
-}
-
-static int ospf_config_parse(struct cfg_parser *cp, const yaml_node_t *node,
-                             struct proto_config *pc)
-{
-    struct ospf_config *oc = (struct ospf_config *)pc;
-    const yaml_node_t *areas = NULL;
-    int r;
-
-    if (node == NULL)
-        return 0;
-    if ((r = cfg_map(cp, node, "ospf")) != 0)
-        return r;
-    for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top;
-         p++) {
-        yaml_node_t *k = cfg_node(cp, p->key), *val = cfg_node(cp, p->value);
-        const char *ks;
-
-        if ((r = cfg_str(cp, k, "a key", &ks)) != 0)
-            return r;
-        if ((r = cfg_proto_common(cp, ks, val, pc)) < 0)
-            return r;
-        if (r == 1)
-            continue;
-        if (strcmp(ks, "areas") == 0 && areas == NULL)
-            areas = val;
-        else if (strcmp(ks, "areas") == 0)
-            return cfg_fail(cp, k, "ospf: areas given twice");
-        else
-            return cfg_fail(cp, k, "ospf: unknown key %s", ks);
-    }
-    if (areas == NULL)
-        return cfg_fail(cp, node, "ospf: `areas` is required");
-    if ((r = cfg_seq(cp, areas, "areas")) != 0)
-        return r;
-    for (yaml_node_item_t *it = areas->data.sequence.items.start;
-         it < areas->data.sequence.items.top; it++)
-        if ((r = parse_area(cp, cfg_node(cp, *it), oc)) != 0)
-            return r;
-    if (oc->n_areas == 0)
-        return cfg_fail(cp, areas, "ospf: no areas");
-    return 0;
-}
-
-static void ospf_config_print(const struct proto_config *pc, FILE *out, int indent)
-{
-    const struct ospf_config *oc = (const struct ospf_config *)pc;
-
-    fprintf(out, "%*sareas:\n", indent, "");
-    for (size_t a = 0; a < oc->n_areas; a++) {
-        uint32_t id = oc->areas[a];
-        bool any = false;
-
-        fprintf(out, "%*s  - id: %u.%u.%u.%u\n", indent, "", id >> 24, id >> 16 & 255,
-                id >> 8 & 255, id & 255);
-        for (size_t i = 0; i < oc->n_ifs; i++) {
-            const struct ospf_if_cfg *ic = &oc->ifs[i];
-
-            if (ic->area != id)
-                continue;
-            if (!any)
-                fprintf(out, "%*s    interfaces:\n", indent, "");
-            any = true;
-            fprintf(out, "%*s      - {name: ", indent, "");
-            cfg_put_scalar(out, ic->name);
-            fprintf(out, ", type: %s, cost: %u, hello: %u, dead: %u, retransmit: %u, priority: %u",
-                    ic->type == OSPF_IF_P2P ? "ptp" : "broadcast", ic->cost, ic->hello, ic->dead,
-                    ic->rxmt, ic->priority);
-            if (ic->passive)
-                fprintf(out, ", passive: true");
-            if (ic->md5) {
-                fprintf(out, ", md5: {id: %u, key: ", ic->key_id);
-                cfg_put_scalar(out, ic->key);
-                fprintf(out, "}");
-            }
-            fprintf(out, "}\n");
-        }
-    }
-}
-
-static void ospf_config_free(struct proto_config *pc)
-{
-    struct ospf_config *oc = (struct ospf_config *)pc;
-
-    free(oc->areas);
-    free(oc->ifs);
-}
+#include "routing/ospf_int.h"
 
 /* ---- the instance -------------------------------------------------------- */
-
-#define RX_BUF    65536
-#define MAX_PKT   65000
-#define SPF_DELAY 200 /* ms after an LSDB change */
-#define TICK_MAX  1000
-
-struct rxmt_ent {
-    struct lsa_hdr h; /* the instance sent: acknowledged when the ack names it */
-};
-
-struct req_ent {
-    struct lsa_hdr h;
-    bool sent; /* in the LS Request in flight */
-};
-
-struct oif;
-
-struct onbr {
-    struct ospf_nbr n;
-    struct oif *oi;
-    struct onbr *next;
-    bool removed;
-    struct lsa_hdr *summary; /* database summary list (10.3, Exchange) */
-    size_t n_summary, summary_pos;
-    struct req_ent *req; /* link state request list */
-    size_t n_req, cap_req;
-    struct rxmt_ent *rxmt; /* link state retransmission list */
-    size_t n_rxmt, cap_rxmt;
-    ospf_time_t lsu_rxmt_at;
-    uint8_t *last_dd; /* the last DD sent: retransmitted (master) or repeated (slave) */
-    size_t last_dd_len;
-    bool last_sent_m;
-    bool have_rx; /* the last DD received, to spot duplicates */
-    uint8_t rx_flags, rx_opts;
-    uint32_t rx_seq;
-};
-
-struct oarea {
-    uint32_t id;
-    struct lsdb db;
-    bool dirty; /* originate: the router-LSA and network-LSAs are looked at again */
-    bool force; /* originate even if unchanged (refresh, 13.4) */
-    ospf_time_t retry_at;
-};
-
-struct ospf_inst;
-
-/* A redistributed route (rt_notify): an AS-external-LSA of ours, E2 metric 20. */
-#define EXT_METRIC 20
-struct ext {
-    uint32_t prefix;
-    uint8_t plen;
-    bool present; /* announced (false: withdrawn, to flush) */
-    bool dirty;   /* originate or flush at the next chance */
-    bool force;   /* refresh even if unchanged */
-};
-
-/* The LSDBs' generations when the core's clock read core_gen (state_export since G). */
-#define CKPT_MAX  256
-#define AREAS_MAX 16
-struct ckpt {
-    uint64_t core_gen;
-    uint64_t db_gen[AREAS_MAX + 1]; /* per area, then the AS */
-};
-
-struct oif {
-    struct ospf_inst *o;
-    struct oarea *area;
-    const struct ospf_if_cfg *cfg;
-    struct ospf_iface ifc;
-    char name[IF_NAMESIZE];
-    int mtu;
-    int fd;
-    ev_io io;
-    bool joined_dr;
-    bool up;
-    struct onbr *nbrs;
-    struct ospf_auth auth;
-    struct lsa_hdr *acks; /* delayed acknowledgements, sent after the packet's processing */
-    size_t n_acks, cap_acks;
-};
-
-struct ospf_inst {
-    struct proto p;
-    uint32_t rid;
-    struct oarea *areas;
-    size_t n_areas;
-    struct oif *ifs;
-    size_t n_ifs;
-    struct lsdb as_db;
-    ev_timer timer;
-    bool running;
-    ospf_time_t spf_at;
-    struct spf_result rt; /* what is in the RIB */
-    uint32_t crypto_seq;
-    struct ext *exts; /* redistributed routes: our AS-external-LSAs */
-    size_t n_exts, cap_exts;
-    bool ext_dirty;
-    ospf_time_t ext_retry_at;
-    bool imported;        /* the LSDB came from state records: SPF at once */
-    ospf_time_t sweep_at; /* first SPF from then on withdraws RIB routes it lacks */
-    struct ckpt *ckpts;   /* core generation <-> LSDB generations, for exports since G */
-    size_t n_ckpts;
-    uint64_t rx, tx, spf_runs, drops;
-    uint64_t drop[OSPF_ERR_COUNT];
-};
 
 static uint8_t rxbuf[RX_BUF];
 static uint8_t txbuf[MAX_PKT + OSPF_MD5_LEN];
 static uint8_t lsabuf[MAX_PKT]; /* LSAs with their current age, for an LS Update */
 
-static ospf_time_t now_ms(void)
+ospf_time_t ospfd_now_ms(void)
 {
     struct timespec ts;
 
@@ -477,18 +37,18 @@ static ospf_time_t now_ms(void)
     return (ospf_time_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static const char *ip4(uint32_t a, char *buf)
+const char *ospfd_ip4(uint32_t a, char *buf)
 {
     snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
     return buf;
 }
 
-static struct lsdb *db_for(struct ospf_inst *o, struct oarea *a, uint8_t type)
+struct lsdb *ospfd_db_for(struct ospf_inst *o, struct oarea *a, uint8_t type)
 {
     return type == LSA_EXTERNAL ? &o->as_db : &a->db;
 }
 
-static void schedule_spf(struct ospf_inst *o, ospf_time_t now)
+void ospfd_schedule_spf(struct ospf_inst *o, ospf_time_t now)
 {
     if (o->spf_at == 0)
         o->spf_at = now + SPF_DELAY;
@@ -523,7 +83,7 @@ static void send_pkt(struct oif *oi, uint32_t dst, int len)
     if ((r = ospf_io_send(oi->fd, (int)oi->ifc.ifindex, dst, txbuf, (size_t)n)) < 0) {
         char b[16];
 
-        log_debug("ospf: %s: send to %s: %s", oi->name, ip4(dst, b), strerror(-r));
+        log_debug("ospf: %s: send to %s: %s", oi->name, ospfd_ip4(dst, b), strerror(-r));
         return;
     }
     o->tx++;
@@ -537,7 +97,7 @@ static uint32_t flood_dst(const struct oif *oi)
     return OSPF_ALL_D_ROUTERS;
 }
 
-static uint32_t nbr_dst(const struct onbr *nb)
+uint32_t ospfd_nbr_dst(const struct onbr *nb)
 {
     return nb->oi->ifc.type == OSPF_IF_P2P ? OSPF_ALL_SPF_ROUTERS : nb->n.addr;
 }
@@ -562,8 +122,8 @@ static void send_hello(struct oif *oi)
 }
 
 /* Send the LSAs of entries es[0..n) (current ages) in as many LS Updates as they need. */
-static void send_lsus(struct oif *oi, uint32_t dst, struct lsdb_entry *const *es, size_t n,
-                      ospf_time_t now)
+void ospfd_send_lsus(struct oif *oi, uint32_t dst, struct lsdb_entry *const *es, size_t n,
+                     ospf_time_t now)
 {
     const uint8_t *ptrs[512];
     size_t used = 0, k = 0, size = 24 + 4;
@@ -591,7 +151,7 @@ static void send_lsus(struct oif *oi, uint32_t dst, struct lsdb_entry *const *es
     }
 }
 
-static void send_acks(struct oif *oi, uint32_t dst, const struct lsa_hdr *h, size_t n)
+void ospfd_send_acks(struct oif *oi, uint32_t dst, const struct lsa_hdr *h, size_t n)
 {
     size_t per = (pkt_cap(oi) - 24) / LSA_HDR_LEN;
 
@@ -620,19 +180,19 @@ static void send_dd(struct onbr *nb, uint8_t flags, const struct lsa_hdr *hdrs, 
         nb->last_dd_len = (size_t)len;
     }
     nb->last_sent_m = flags & OSPF_DD_M;
-    send_pkt(oi, nbr_dst(nb), len);
+    send_pkt(oi, ospfd_nbr_dst(nb), len);
 }
 
-static void resend_dd(struct onbr *nb)
+void ospfd_resend_dd(struct onbr *nb)
 {
     if (nb->last_dd == NULL || nb->last_dd_len > sizeof(txbuf))
         return;
     memcpy(txbuf, nb->last_dd, nb->last_dd_len);
-    send_pkt(nb->oi, nbr_dst(nb), (int)nb->last_dd_len);
+    send_pkt(nb->oi, ospfd_nbr_dst(nb), (int)nb->last_dd_len);
 }
 
 /* The next DD of the exchange: as many summary headers as fit, M while more remain. */
-static void send_dd_next(struct onbr *nb, ospf_time_t now)
+void ospfd_send_dd_next(struct onbr *nb, ospf_time_t now)
 {
     size_t per = (pkt_cap(nb->oi) - 24 - OSPF_DD_LEN) / LSA_HDR_LEN;
     size_t left = nb->n_summary - nb->summary_pos, k = left < per ? left : per;
@@ -662,7 +222,7 @@ static void send_lsr(struct onbr *nb, ospf_time_t now)
     }
     if (k == 0)
         return;
-    send_pkt(oi, nbr_dst(nb),
+    send_pkt(oi, ospfd_nbr_dst(nb),
              ospf_lsreq_build(txbuf, pkt_cap(oi), oi->o->rid, oi->area->id, ents, k));
     nb->n.rxmt_at = now + (ospf_time_t)oi->cfg->rxmt * 1000;
 }
@@ -681,7 +241,7 @@ static void lists_clear(struct onbr *nb)
     nb->have_rx = false;
 }
 
-static ssize_t req_find(const struct onbr *nb, const struct lsa_hdr *h)
+ssize_t ospfd_req_find(const struct onbr *nb, const struct lsa_hdr *h)
 {
     for (size_t i = 0; i < nb->n_req; i++)
         if (same_key(&nb->req[i].h, h))
@@ -696,9 +256,9 @@ static void req_del(struct onbr *nb, size_t i)
     nb->n.n_lsreq = (uint32_t)nb->n_req;
 }
 
-static void req_add(struct onbr *nb, const struct lsa_hdr *h)
+void ospfd_req_add(struct onbr *nb, const struct lsa_hdr *h)
 {
-    ssize_t i = req_find(nb, h);
+    ssize_t i = ospfd_req_find(nb, h);
 
     if (i >= 0) {
         if (lsa_newer(h, &nb->req[i].h) > 0)
@@ -718,7 +278,7 @@ static void req_add(struct onbr *nb, const struct lsa_hdr *h)
     nb->n.n_lsreq = (uint32_t)nb->n_req;
 }
 
-static ssize_t rxmt_find(const struct onbr *nb, const struct lsa_hdr *h)
+ssize_t ospfd_rxmt_find(const struct onbr *nb, const struct lsa_hdr *h)
 {
     for (size_t i = 0; i < nb->n_rxmt; i++)
         if (same_key(&nb->rxmt[i].h, h))
@@ -726,7 +286,7 @@ static ssize_t rxmt_find(const struct onbr *nb, const struct lsa_hdr *h)
     return -1;
 }
 
-static void rxmt_del(struct onbr *nb, size_t i)
+void ospfd_rxmt_del(struct onbr *nb, size_t i)
 {
     nb->rxmt[i] = nb->rxmt[--nb->n_rxmt];
     if (nb->n_rxmt == 0)
@@ -735,7 +295,7 @@ static void rxmt_del(struct onbr *nb, size_t i)
 
 static void rxmt_add(struct onbr *nb, const struct lsa_hdr *h, ospf_time_t now)
 {
-    ssize_t i = rxmt_find(nb, h);
+    ssize_t i = ospfd_rxmt_find(nb, h);
 
     if (i >= 0) {
         nb->rxmt[i].h = *h;
@@ -756,7 +316,7 @@ static void rxmt_add(struct onbr *nb, const struct lsa_hdr *h, ospf_time_t now)
 }
 
 /* Whether the key is on any retransmission list, or any neighbour is in Exchange or Loading. */
-static bool flush_blocked(struct ospf_inst *o, const struct lsa_hdr *h)
+bool ospfd_flush_blocked(struct ospf_inst *o, const struct lsa_hdr *h)
 {
     for (size_t i = 0; i < o->n_ifs; i++)
         for (struct onbr *nb = o->ifs[i].nbrs; nb != NULL; nb = nb->next) {
@@ -764,7 +324,7 @@ static bool flush_blocked(struct ospf_inst *o, const struct lsa_hdr *h)
                 continue;
             if (nb->n.state == OSPF_NS_EXCHANGE || nb->n.state == OSPF_NS_LOADING)
                 return true;
-            if (h != NULL && rxmt_find(nb, h) >= 0)
+            if (h != NULL && ospfd_rxmt_find(nb, h) >= 0)
                 return true;
         }
     return false;
@@ -797,8 +357,6 @@ static void summary_fill(struct onbr *nb, ospf_time_t now)
 
 /* ---- the state machines' actions ----------------------------------------- */
 
-static void if_event(struct oif *oi, enum ospf_if_event ev, ospf_time_t now);
-
 static uint32_t dd_seed(void)
 {
     return (uint32_t)time(NULL) ^ (uint32_t)rand();
@@ -825,10 +383,10 @@ static void nbr_actions(struct onbr *nb, uint32_t act, ospf_time_t now)
     if (act & OSPF_NA_REMOVE)
         nb->removed = true;
     if (act & OSPF_NA_NBR_CHANGE)
-        if_event(oi, OSPF_IFE_NBR_CHANGE, now);
+        ospfd_if_event(oi, OSPF_IFE_NBR_CHANGE, now);
 }
 
-static void nbr_event(struct onbr *nb, enum ospf_nbr_event ev, ospf_time_t now)
+void ospfd_nbr_event(struct onbr *nb, enum ospf_nbr_event ev, ospf_time_t now)
 {
     uint32_t act = 0;
     int old = nb->n.state;
@@ -838,7 +396,7 @@ static void nbr_event(struct onbr *nb, enum ospf_nbr_event ev, ospf_time_t now)
         return;
     ospf_nbr_event(&nb->n, &nb->oi->ifc, ev, now, dd_seed(), &act);
     if (old != nb->n.state)
-        log_info("ospf: %s: neighbour %s: %s -> %s", nb->oi->name, ip4(nb->n.rid, b),
+        log_info("ospf: %s: neighbour %s: %s -> %s", nb->oi->name, ospfd_ip4(nb->n.rid, b),
                  ospf_nbr_state_name(old), ospf_nbr_state_name(nb->n.state));
     nbr_actions(nb, act, now);
 }
@@ -854,7 +412,7 @@ static size_t cands(struct oif *oi, struct ospf_dr_cand *c, size_t max)
     return n;
 }
 
-static void if_actions(struct oif *oi, uint32_t act, ospf_time_t now)
+void ospfd_if_actions(struct oif *oi, uint32_t act, ospf_time_t now)
 {
     if (act & OSPF_IA_JOIN_DR && !oi->joined_dr && oi->fd >= 0)
         oi->joined_dr = ospf_io_group(oi->fd, (int)oi->ifc.ifindex, OSPF_ALL_D_ROUTERS, true) == 0;
@@ -866,16 +424,16 @@ static void if_actions(struct oif *oi, uint32_t act, ospf_time_t now)
         oi->area->dirty = true;
     if (act & OSPF_IA_KILL_NBRS)
         for (struct onbr *nb = oi->nbrs; nb != NULL; nb = nb->next)
-            nbr_event(nb, OSPF_NE_KILL, now);
+            ospfd_nbr_event(nb, OSPF_NE_KILL, now);
     if (act & OSPF_IA_ADJ_OK)
         for (struct onbr *nb = oi->nbrs; nb != NULL; nb = nb->next)
             if (!nb->removed && nb->n.state >= OSPF_NS_2WAY)
-                nbr_event(nb, OSPF_NE_ADJ_OK, now);
+                ospfd_nbr_event(nb, OSPF_NE_ADJ_OK, now);
     if (act & OSPF_IA_SEND_HELLO)
         send_hello(oi);
 }
 
-static void if_event(struct oif *oi, enum ospf_if_event ev, ospf_time_t now)
+void ospfd_if_event(struct oif *oi, enum ospf_if_event ev, ospf_time_t now)
 {
     struct ospf_dr_cand c[256];
     size_t n = cands(oi, c, 256);
@@ -886,19 +444,20 @@ static void if_event(struct oif *oi, enum ospf_if_event ev, ospf_time_t now)
     ospf_iface_event(&oi->ifc, ev, c, n, now, &act);
     if (old != oi->ifc.state)
         log_info("ospf: %s: %s -> %s (DR %s, BDR %s)", oi->name, ospf_if_state_name(old),
-                 ospf_if_state_name(oi->ifc.state), ip4(oi->ifc.dr, b1), ip4(oi->ifc.bdr, b2));
-    if_actions(oi, act, now);
+                 ospf_if_state_name(oi->ifc.state), ospfd_ip4(oi->ifc.dr, b1),
+                 ospfd_ip4(oi->ifc.bdr, b2));
+    ospfd_if_actions(oi, act, now);
 }
 
 /* ---- flooding (13.3) ----------------------------------------------------- */
 
-static void loading_check(struct onbr *nb, ospf_time_t now)
+void ospfd_loading_check(struct onbr *nb, ospf_time_t now)
 {
     if (nb->removed || nb->n.state < OSPF_NS_EXCHANGE)
         return;
     if (nb->n_req == 0) {
         if (nb->n.state == OSPF_NS_LOADING)
-            nbr_event(nb, OSPF_NE_LOADING_DONE, now);
+            ospfd_nbr_event(nb, OSPF_NE_LOADING_DONE, now);
         return;
     }
     if (nb->n.state != OSPF_NS_LOADING)
@@ -914,8 +473,8 @@ static void loading_check(struct onbr *nb, ospf_time_t now)
  * AS-external LSAs), received on rx_if from rx_nbr (NULL: originated here).
  * Returns whether it went back out of the receiving interface.
  */
-static bool flood(struct ospf_inst *o, struct oarea *a, struct lsdb_entry *e, struct oif *rx_if,
-                  struct onbr *rx_nbr, ospf_time_t now)
+bool ospfd_flood(struct ospf_inst *o, struct oarea *a, struct lsdb_entry *e, struct oif *rx_if,
+                 struct onbr *rx_nbr, ospf_time_t now)
 {
     struct lsa_hdr h;
     bool back = false;
@@ -932,13 +491,13 @@ static bool flood(struct ospf_inst *o, struct oarea *a, struct lsdb_entry *e, st
 
             if (nb->removed || nb->n.state < OSPF_NS_EXCHANGE)
                 continue;
-            if (nb->n.state < OSPF_NS_FULL && (r = req_find(nb, &h)) >= 0) {
+            if (nb->n.state < OSPF_NS_FULL && (r = ospfd_req_find(nb, &h)) >= 0) {
                 int cmp = lsa_newer(&h, &nb->req[r].h);
 
                 if (cmp < 0)
                     continue;
                 req_del(nb, (size_t)r);
-                loading_check(nb, now);
+                ospfd_loading_check(nb, now);
                 if (cmp == 0)
                     continue;
             }
@@ -956,19 +515,19 @@ static bool flood(struct ospf_inst *o, struct oarea *a, struct lsdb_entry *e, st
             continue;
         if (oi == rx_if)
             back = true;
-        send_lsus(oi, flood_dst(oi), &e, 1, now);
+        ospfd_send_lsus(oi, flood_dst(oi), &e, 1, now);
     }
     return back;
 }
 
-static void rxmt_remove_all(struct ospf_inst *o, const struct lsa_hdr *h)
+void ospfd_rxmt_remove_all(struct ospf_inst *o, const struct lsa_hdr *h)
 {
     for (size_t i = 0; i < o->n_ifs; i++)
         for (struct onbr *nb = o->ifs[i].nbrs; nb != NULL; nb = nb->next) {
-            ssize_t r = rxmt_find(nb, h);
+            ssize_t r = ospfd_rxmt_find(nb, h);
 
             if (r >= 0)
-                rxmt_del(nb, (size_t)r);
+                ospfd_rxmt_del(nb, (size_t)r);
         }
 }
 
@@ -982,7 +541,7 @@ static bool nbr_full(const struct oif *oi, uint32_t addr)
     return false;
 }
 
-static bool want_net(const struct oif *oi)
+bool ospfd_want_net(const struct oif *oi)
 {
     return oi->up && oi->fd >= 0 && oi->ifc.type == OSPF_IF_BROADCAST &&
            oi->ifc.state == OSPF_IFS_DR && nbr_full(oi, 0);
@@ -990,13 +549,13 @@ static bool want_net(const struct oif *oi)
 
 /*
  * Install l as our new instance unless what we have says the same (or
- * force), and flood it. Returns 0, or 1 with *retry set when it must be
+ * force), and ospfd_flood it. Returns 0, or 1 with *retry set when it must be
  * tried again then (MinLSInterval, or a sequence number wrap's flush first).
  */
 static int originate(struct ospf_inst *o, struct oarea *a, struct lsa *l, bool force,
                      ospf_time_t now, ospf_time_t *retry)
 {
-    struct lsdb *db = db_for(o, a, l->hdr.type);
+    struct lsdb *db = ospfd_db_for(o, a, l->hdr.type);
     struct lsdb_entry *e = lsdb_find(db, l->hdr.type, l->hdr.id, o->rid), *ne = NULL;
     uint8_t buf[8192];
     int len, r;
@@ -1023,10 +582,10 @@ static int originate(struct ospf_inst *o, struct oarea *a, struct lsa *l, bool f
         struct lsa_hdr h;
 
         lsdb_hdr(ne, now, &h);
-        rxmt_remove_all(o, &h);
-        flood(o, a, ne, NULL, NULL, now);
+        ospfd_rxmt_remove_all(o, &h);
+        ospfd_flood(o, a, ne, NULL, NULL, now);
     }
-    schedule_spf(o, now);
+    ospfd_schedule_spf(o, now);
     if (r == -EBUSY) {
         *retry = now + 1000; /* the flush goes first; originate again once it is gone */
         return 1;
@@ -1096,7 +655,7 @@ static void originate_area(struct ospf_inst *o, struct oarea *a, ospf_time_t now
         uint32_t rtrs[257];
         uint32_t k = 0;
 
-        if (oi->area != a || !want_net(oi))
+        if (oi->area != a || !ospfd_want_net(oi))
             continue;
         rtrs[k++] = o->rid;
         for (struct onbr *nb = oi->nbrs; nb != NULL && k < 257; nb = nb->next)
@@ -1120,7 +679,8 @@ static void originate_area(struct ospf_inst *o, struct oarea *a, ospf_time_t now
             (e->flags & LSDB_F_MAXAGE))
             continue;
         for (size_t j = 0; j < o->n_ifs; j++)
-            if (o->ifs[j].area == a && o->ifs[j].ifc.addr == e->lsa.hdr.id && want_net(&o->ifs[j]))
+            if (o->ifs[j].area == a && o->ifs[j].ifc.addr == e->lsa.hdr.id &&
+                ospfd_want_net(&o->ifs[j]))
                 wanted = true;
         if (!wanted)
             flush[n_flush++] = e->lsa.hdr;
@@ -1131,8 +691,8 @@ static void originate_area(struct ospf_inst *o, struct oarea *a, ospf_time_t now
         if (e == NULL)
             continue;
         lsdb_flush(&a->db, e, now);
-        flood(o, a, e, NULL, NULL, now);
-        schedule_spf(o, now);
+        ospfd_flood(o, a, e, NULL, NULL, now);
+        ospfd_schedule_spf(o, now);
     }
     if (again) {
         a->dirty = true;
@@ -1175,8 +735,8 @@ static void originate_exts(struct ospf_inst *o, ospf_time_t now)
             x->dirty = false;
             if (e != NULL && !(e->flags & LSDB_F_MAXAGE)) {
                 lsdb_flush(&o->as_db, e, now);
-                flood(o, NULL, e, NULL, NULL, now);
-                schedule_spf(o, now);
+                ospfd_flood(o, NULL, e, NULL, NULL, now);
+                ospfd_schedule_spf(o, now);
             }
         }
         if (x->present || x->dirty)
@@ -1185,7 +745,7 @@ static void originate_exts(struct ospf_inst *o, ospf_time_t now)
     o->n_exts = k;
 }
 
-static struct ext *ext_find(struct ospf_inst *o, uint32_t prefix)
+struct ext *ospfd_ext_find(struct ospf_inst *o, uint32_t prefix)
 {
     for (size_t i = 0; i < o->n_exts; i++)
         if (o->exts[i].prefix == prefix)
@@ -1261,7 +821,7 @@ static void run_spf(struct ospf_inst *o, ospf_time_t now)
     }
     if (spf_run(o->rid, sa, n_sa, &o->as_db, now, &res) < 0) {
         log_warnx("ospf: SPF: out of memory");
-        schedule_spf(o, now);
+        ospfd_schedule_spf(o, now);
         return;
     }
     o->spf_runs++;
@@ -1323,452 +883,9 @@ static void run_spf(struct ospf_inst *o, ospf_time_t now)
     o->rt = res;
 }
 
-/* ---- receiving ----------------------------------------------------------- */
-
-static struct onbr *nbr_find(struct oif *oi, uint32_t src, uint32_t rid)
-{
-    for (struct onbr *nb = oi->nbrs; nb != NULL; nb = nb->next)
-        if (!nb->removed && (oi->ifc.type == OSPF_IF_P2P ? nb->n.rid == rid : nb->n.addr == src))
-            return nb;
-    return NULL;
-}
-
-static void drop_log(struct oif *oi, uint32_t src, const char *what, int reason, uint32_t value,
-                     uint32_t offset)
-{
-    char b[16];
-
-    oi->o->drops++;
-    if (reason < 0 && -reason < OSPF_ERR_COUNT)
-        oi->o->drop[-reason]++;
-    log_warnx("ospf: %s: dropped a packet from %s: %s (value %u, offset %u)", oi->name, ip4(src, b),
-              reason < 0 ? ospf_err_name(reason) : what, value, offset);
-}
-
-static void rx_hello(struct oif *oi, struct onbr *nb, uint32_t src, const struct ospf_pkt *p,
-                     ospf_time_t now)
-{
-    const struct ospf_hello *h = &p->u.hello;
-    uint8_t old_prio;
-    uint32_t old_dr, old_bdr;
-    bool seen = false;
-
-    if ((oi->ifc.type == OSPF_IF_BROADCAST && h->mask != oi->ifc.mask) ||
-        h->hello_interval != oi->ifc.hello_interval || h->dead_interval != oi->ifc.dead_interval ||
-        (h->options & OSPF_OPT_E) != OSPF_OPT_E) {
-        drop_log(oi, src, "hello parameters mismatch", 0, h->hello_interval, 0);
-        return;
-    }
-    if (nb == NULL) {
-        if ((nb = calloc(1, sizeof(*nb))) == NULL)
-            return;
-        nb->oi = oi;
-        nb->n.rid = p->hdr.router_id;
-        nb->n.addr = src;
-        nb->n.priority = h->priority;
-        nb->n.dr = h->dr;
-        nb->n.bdr = h->bdr;
-        nb->next = oi->nbrs;
-        oi->nbrs = nb;
-    }
-    nb->n.addr = src;
-    nb->n.rid = p->hdr.router_id;
-    old_prio = nb->n.priority;
-    old_dr = nb->n.dr;
-    old_bdr = nb->n.bdr;
-    nb->n.priority = h->priority;
-    nb->n.dr = h->dr;
-    nb->n.bdr = h->bdr;
-    nbr_event(nb, OSPF_NE_HELLO, now);
-    for (uint32_t i = 0; i < h->n_nbrs; i++)
-        if (ospf_hello_nbr(h, i) == oi->o->rid)
-            seen = true;
-    if (!seen) {
-        nbr_event(nb, OSPF_NE_1WAY, now);
-        return;
-    }
-    nbr_event(nb, OSPF_NE_2WAY, now);
-    if (oi->ifc.type != OSPF_IF_BROADCAST || nb->removed)
-        return;
-    if (old_prio != h->priority)
-        if_event(oi, OSPF_IFE_NBR_CHANGE, now);
-    if (h->dr == src && h->bdr == 0 && oi->ifc.state == OSPF_IFS_WAITING)
-        if_event(oi, OSPF_IFE_BACKUP_SEEN, now);
-    else if ((h->dr == src) != (old_dr == src))
-        if_event(oi, OSPF_IFE_NBR_CHANGE, now);
-    if (h->bdr == src && oi->ifc.state == OSPF_IFS_WAITING)
-        if_event(oi, OSPF_IFE_BACKUP_SEEN, now);
-    else if ((h->bdr == src) != (old_bdr == src))
-        if_event(oi, OSPF_IFE_NBR_CHANGE, now);
-}
-
-/* The LSA headers of an accepted DD go to the request list; false on a bad type. */
-static bool dd_headers(struct onbr *nb, const struct ospf_dd *dd, ospf_time_t now)
-{
-    struct ospf_inst *o = nb->oi->o;
-
-    for (uint32_t i = 0; i < dd->n_lsas; i++) {
-        struct lsa_hdr h, cur;
-        struct lsdb_entry *e;
-
-        ospf_dd_lsa(dd, i, &h);
-        if (h.type < LSA_ROUTER || h.type > LSA_EXTERNAL)
-            return false;
-        e = lsdb_find(db_for(o, nb->oi->area, h.type), h.type, h.id, h.adv_rtr);
-        if (e != NULL)
-            lsdb_hdr(e, now, &cur);
-        if (e == NULL || lsa_newer(&h, &cur) > 0)
-            req_add(nb, &h);
-    }
-    return true;
-}
-
-static void dd_record(struct onbr *nb, const struct ospf_dd *dd)
-{
-    nb->have_rx = true;
-    nb->rx_flags = dd->flags;
-    nb->rx_opts = dd->options;
-    nb->rx_seq = dd->seq;
-}
-
-static void dd_accepted(struct onbr *nb, const struct ospf_dd *dd, ospf_time_t now)
-{
-    dd_record(nb, dd);
-    if (!dd_headers(nb, dd, now)) {
-        nbr_event(nb, OSPF_NE_SEQ_MISMATCH, now);
-        return;
-    }
-    if (nb->n.master) {
-        nb->n.dd_seq++;
-        if (!nb->last_sent_m && !(dd->flags & OSPF_DD_M)) {
-            nb->n.rxmt_at = 0;
-            nbr_event(nb, OSPF_NE_EXCHANGE_DONE, now);
-        } else
-            send_dd_next(nb, now);
-    } else {
-        nb->n.dd_seq = dd->seq;
-        send_dd_next(nb, now);
-        if (!(dd->flags & OSPF_DD_M) && !nb->last_sent_m)
-            nbr_event(nb, OSPF_NE_EXCHANGE_DONE, now);
-    }
-}
-
-static void rx_dd(struct oif *oi, struct onbr *nb, uint32_t src, const struct ospf_pkt *p,
-                  ospf_time_t now)
-{
-    const struct ospf_dd *dd = &p->u.dd;
-    bool dup = nb->have_rx && nb->rx_flags == dd->flags && nb->rx_opts == dd->options &&
-               nb->rx_seq == dd->seq;
-    uint8_t fl = dd->flags & (OSPF_DD_I | OSPF_DD_M | OSPF_DD_MS);
-
-    if (dd->mtu > oi->mtu) {
-        drop_log(oi, src, "DD MTU above the interface's", 0, dd->mtu, 0);
-        return;
-    }
-    switch (nb->n.state) {
-    case OSPF_NS_INIT:
-        nbr_event(nb, OSPF_NE_2WAY, now);
-        if (nb->n.state != OSPF_NS_EXSTART)
-            return;
-        /* fall through */
-    case OSPF_NS_EXSTART:
-        if (fl == (OSPF_DD_I | OSPF_DD_M | OSPF_DD_MS) && dd->n_lsas == 0 &&
-            nb->n.rid > oi->o->rid) {
-            nb->n.master = false;
-            nb->n.options = dd->options;
-            nb->n.rxmt_at = 0;
-            nbr_event(nb, OSPF_NE_NEG_DONE, now);
-            dd_accepted(nb, dd, now);
-        } else if (!(fl & (OSPF_DD_I | OSPF_DD_MS)) && dd->seq == nb->n.dd_seq &&
-                   nb->n.rid < oi->o->rid) {
-            nb->n.master = true;
-            nb->n.options = dd->options;
-            nbr_event(nb, OSPF_NE_NEG_DONE, now);
-            dd_accepted(nb, dd, now);
-        }
-        return;
-    case OSPF_NS_EXCHANGE:
-        if (dup) {
-            if (!nb->n.master)
-                resend_dd(nb);
-            return;
-        }
-        if ((fl & OSPF_DD_MS) != (nb->n.master ? 0 : OSPF_DD_MS) || (fl & OSPF_DD_I) ||
-            dd->options != nb->n.options ||
-            dd->seq != (nb->n.master ? nb->n.dd_seq : nb->n.dd_seq + 1)) {
-            nbr_event(nb, OSPF_NE_SEQ_MISMATCH, now);
-            return;
-        }
-        dd_accepted(nb, dd, now);
-        return;
-    case OSPF_NS_LOADING:
-    case OSPF_NS_FULL:
-        if (dup) {
-            if (!nb->n.master)
-                resend_dd(nb);
-            return;
-        }
-        nbr_event(nb, OSPF_NE_SEQ_MISMATCH, now);
-        return;
-    default:
-        return;
-    }
-}
-
-static void rx_lsreq(struct oif *oi, struct onbr *nb, const struct ospf_pkt *p, ospf_time_t now)
-{
-    struct lsdb_entry *es[256];
-    size_t k = 0;
-
-    if (nb->n.state < OSPF_NS_EXCHANGE)
-        return;
-    for (uint32_t i = 0; i < p->u.lsreq.n; i++) {
-        struct ospf_lsreq_ent r;
-        struct lsdb_entry *e = NULL;
-
-        ospf_lsreq_get(&p->u.lsreq, i, &r);
-        if (r.type >= LSA_ROUTER && r.type <= LSA_EXTERNAL)
-            e = lsdb_find(db_for(oi->o, oi->area, (uint8_t)r.type), (uint8_t)r.type, r.id,
-                          r.adv_rtr);
-        if (e == NULL) {
-            nbr_event(nb, OSPF_NE_BAD_LSREQ, now);
-            return;
-        }
-        es[k++] = e;
-        if (k == 256) {
-            send_lsus(oi, nbr_dst(nb), es, k, now);
-            k = 0;
-        }
-    }
-    if (k > 0)
-        send_lsus(oi, nbr_dst(nb), es, k, now);
-}
-
-static void ack_delayed(struct oif *oi, const struct lsa_hdr *h)
-{
-    if (oi->n_acks == oi->cap_acks) {
-        size_t cap = oi->cap_acks ? oi->cap_acks * 2 : 32;
-        struct lsa_hdr *v = realloc(oi->acks, cap * sizeof(*v));
-
-        if (v == NULL)
-            return;
-        oi->acks = v;
-        oi->cap_acks = cap;
-    }
-    oi->acks[oi->n_acks++] = *h;
-}
-
-/* 13.4: a newer instance of one of our own LSAs came back: outdo it or flush it. */
-static void self_lsa(struct ospf_inst *o, struct oarea *a, struct lsdb *db, struct lsdb_entry *e,
-                     ospf_time_t now)
-{
-    bool keep = false;
-
-    if (e->lsa.hdr.type == LSA_ROUTER && e->lsa.hdr.id == o->rid)
-        keep = true;
-    if (e->lsa.hdr.type == LSA_NETWORK)
-        for (size_t j = 0; j < o->n_ifs; j++)
-            if (o->ifs[j].area == a && o->ifs[j].ifc.addr == e->lsa.hdr.id && want_net(&o->ifs[j]))
-                keep = true;
-    if (e->lsa.hdr.type == LSA_EXTERNAL) {
-        struct ext *x = ext_find(o, e->lsa.hdr.id);
-
-        if (x != NULL && x->present && x->plen == lsa_mask_len(e->lsa.u.ext.mask)) {
-            x->dirty = x->force = true;
-            o->ext_dirty = true;
-            return;
-        }
-    }
-    if (keep) {
-        a->dirty = true;
-        a->force = true;
-        return;
-    }
-    if (e->flags & LSDB_F_MAXAGE)
-        return;
-    lsdb_flush(db, e, now);
-    flood(o, a, e, NULL, NULL, now);
-}
-
-static bool is_self(struct ospf_inst *o, const struct lsa_hdr *h)
-{
-    if (h->adv_rtr == o->rid)
-        return true;
-    if (h->type == LSA_NETWORK)
-        for (size_t j = 0; j < o->n_ifs; j++)
-            if (o->ifs[j].ifc.addr == h->id)
-                return true;
-    return false;
-}
-
-static void rx_lsupd(struct oif *oi, struct onbr *nb, uint32_t src, const struct ospf_pkt *p,
-                     ospf_time_t now)
-{
-    struct ospf_inst *o = oi->o;
-    struct lsa_hdr direct[256];
-    size_t n_direct = 0, off = 0, lsa_len;
-    const uint8_t *lsa;
-
-    if (nb->n.state < OSPF_NS_EXCHANGE)
-        return;
-    while (ospf_lsupd_next(&p->u.lsupd, &off, &lsa, &lsa_len)) {
-        struct ospf_drop drop = {0};
-        struct lsa l;
-        struct lsa_hdr h, cur;
-        struct lsdb *db;
-        struct lsdb_entry *e, *ne = NULL;
-        int cmp, r;
-
-        /* 13 (1): every LSA through the library's parser first; a bad one goes alone */
-        if ((r = lsa_parse(lsa, lsa_len, &l, &drop)) < 0) {
-            drop_log(oi, src, NULL, r, drop.value, drop.offset);
-            continue;
-        }
-        h = l.hdr;
-        lsa_clear(&l);
-        db = db_for(o, oi->area, h.type);
-        e = lsdb_find(db, h.type, h.id, h.adv_rtr);
-        /* (4) a MaxAge LSA we do not have, nobody exchanging: acknowledge, drop */
-        if (h.age >= OSPF_MAX_AGE && e == NULL && !flush_blocked(o, NULL)) {
-            if (n_direct < 256)
-                direct[n_direct++] = h;
-            continue;
-        }
-        if (e != NULL)
-            lsdb_hdr(e, now, &cur);
-        cmp = e == NULL ? 1 : lsa_newer(&h, &cur);
-        if (cmp > 0) {
-            /* (5) newer: MinLSArrival, flood, install, acknowledge */
-            if (e != NULL && !(e->flags & LSDB_F_SELF) &&
-                now - e->installed < OSPF_MIN_LS_ARRIVAL * 1000)
-                continue;
-            rxmt_remove_all(o, &h);
-            r = lsdb_install(db, lsa, lsa_len, now, &ne, &drop);
-            if (r < 0) {
-                drop_log(oi, src, NULL, r, drop.value, drop.offset);
-                continue;
-            }
-            if (r == 1 || h.age >= OSPF_MAX_AGE)
-                schedule_spf(o, now);
-            if (!flood(o, oi->area, ne, oi, nb, now) &&
-                (oi->ifc.state != OSPF_IFS_BACKUP || nb->n.addr == oi->ifc.dr))
-                ack_delayed(oi, &h);
-            if (is_self(o, &h))
-                self_lsa(o, oi->area, db, ne, now);
-            continue;
-        }
-        /* (6) older or the same while we asked for it: the exchange went wrong */
-        if (req_find(nb, &h) >= 0) {
-            nbr_event(nb, OSPF_NE_BAD_LSREQ, now);
-            break;
-        }
-        if (cmp == 0) {
-            /* (7) the same instance: an implied acknowledgement, or a direct one */
-            ssize_t i = rxmt_find(nb, &h);
-
-            if (i >= 0) {
-                rxmt_del(nb, (size_t)i);
-                if (oi->ifc.state == OSPF_IFS_BACKUP && nb->n.addr == oi->ifc.dr)
-                    ack_delayed(oi, &h);
-            } else if (n_direct < 256)
-                direct[n_direct++] = h;
-            continue;
-        }
-        /* (8) ours is newer: send it back, unless it is a wrapping flush */
-        if (cur.age >= OSPF_MAX_AGE && cur.seq == OSPF_MAX_SEQ)
-            continue;
-        send_lsus(oi, nbr_dst(nb), &e, 1, now);
-    }
-    if (n_direct > 0)
-        send_acks(oi, nbr_dst(nb), direct, n_direct);
-    loading_check(nb, now);
-}
-
-static void rx_lsack(struct onbr *nb, const struct ospf_pkt *p)
-{
-    if (nb->n.state < OSPF_NS_EXCHANGE)
-        return;
-    for (uint32_t i = 0; i < p->u.lsack.n; i++) {
-        struct lsa_hdr h;
-        ssize_t r;
-
-        ospf_lsack_lsa(&p->u.lsack, i, &h);
-        if ((r = rxmt_find(nb, &h)) >= 0 && lsa_newer(&h, &nb->rxmt[r].h) == 0)
-            rxmt_del(nb, (size_t)r);
-    }
-}
-
-static void rx_packet(struct oif *oi, uint32_t src, uint32_t dst, const uint8_t *buf, size_t len,
-                      ospf_time_t now)
-{
-    struct ospf_inst *o = oi->o;
-    struct ospf_drop drop = {0};
-    struct ospf_pkt p;
-    struct onbr *nb;
-    int r;
-
-    o->rx++;
-    if (dst != OSPF_ALL_SPF_ROUTERS && dst != oi->ifc.addr &&
-        !(dst == OSPF_ALL_D_ROUTERS &&
-          (oi->ifc.state == OSPF_IFS_DR || oi->ifc.state == OSPF_IFS_BACKUP))) {
-        if (dst != OSPF_ALL_D_ROUTERS)
-            drop_log(oi, src, "not for us", 0, dst, 16);
-        return;
-    }
-    if ((r = ospf_pkt_parse(buf, len, &p, &drop)) < 0) {
-        drop_log(oi, src, NULL, r, drop.value, drop.offset);
-        return;
-    }
-    if (p.hdr.router_id == o->rid)
-        return; /* our own, looped back */
-    if (p.hdr.area_id != oi->area->id) {
-        drop_log(oi, src, "wrong area", 0, p.hdr.area_id, 4);
-        return;
-    }
-    if (oi->ifc.type == OSPF_IF_BROADCAST &&
-        (src & oi->ifc.mask) != (oi->ifc.addr & oi->ifc.mask)) {
-        drop_log(oi, src, "source not on the interface's subnet", 0, src, 0);
-        return;
-    }
-    nb = nbr_find(oi, src, p.hdr.router_id);
-    r = ospf_pkt_auth_check(buf, len, &p, &oi->auth,
-                            nb != NULL && nb->n.have_crypto_seq ? &nb->n.crypto_seq : NULL, &drop);
-    if (r < 0) {
-        drop_log(oi, src, NULL, r, drop.value, drop.offset);
-        return;
-    }
-    if (p.hdr.type == OSPF_HELLO) {
-        rx_hello(oi, nb, src, &p, now);
-        nb = nbr_find(oi, src, p.hdr.router_id);
-    } else if (nb == NULL) {
-        return; /* not a neighbour (yet) */
-    }
-    if (nb == NULL)
-        return;
-    if (p.hdr.autype == OSPF_AUTH_CRYPT) {
-        nb->n.crypto_seq = p.hdr.crypto_seq;
-        nb->n.have_crypto_seq = true;
-    }
-    switch (p.hdr.type) {
-    case OSPF_DD:
-        rx_dd(oi, nb, src, &p, now);
-        break;
-    case OSPF_LSREQ:
-        rx_lsreq(oi, nb, &p, now);
-        break;
-    case OSPF_LSUPD:
-        rx_lsupd(oi, nb, src, &p, now);
-        break;
-    case OSPF_LSACK:
-        rx_lsack(nb, &p);
-        break;
-    }
-}
-
 /* ---- the loop ------------------------------------------------------------ */
 
 static void arm(struct ospf_inst *o, ospf_time_t now);
-static void checkpoint(struct ospf_inst *o);
 
 /* After each event: forget removed neighbours, originate, send delayed acks, re-arm. */
 static void pending(struct ospf_inst *o, ospf_time_t now)
@@ -1796,43 +913,16 @@ static void pending(struct ospf_inst *o, ospf_time_t now)
             originate_area(o, &o->areas[a], now);
     if (o->ext_dirty && o->n_areas > 0 && (o->ext_retry_at == 0 || o->ext_retry_at <= now))
         originate_exts(o, now);
-    checkpoint(o);
+    ospfd_checkpoint(o);
     for (size_t i = 0; i < o->n_ifs; i++) {
         struct oif *oi = &o->ifs[i];
 
         if (oi->n_acks > 0) {
-            send_acks(oi, flood_dst(oi), oi->acks, oi->n_acks);
+            ospfd_send_acks(oi, flood_dst(oi), oi->acks, oi->n_acks);
             oi->n_acks = 0;
         }
     }
     arm(o, now);
-}
-
-static uint64_t *db_gen_of(struct ospf_inst *o, size_t i)
-{
-    return i < o->n_areas ? &o->areas[i].db.gen : &o->as_db.gen;
-}
-
-/* After the LSDBs changed: the core's clock moves, and we note where they were. */
-static void checkpoint(struct ospf_inst *o)
-{
-    struct ckpt *last = o->n_ckpts ? &o->ckpts[o->n_ckpts - 1] : NULL, c;
-    bool changed = last == NULL;
-
-    memset(&c, 0, sizeof(c));
-    for (size_t i = 0; i <= o->n_areas && i <= AREAS_MAX; i++) {
-        c.db_gen[i] = *db_gen_of(o, i);
-        if (last != NULL && last->db_gen[i] != c.db_gen[i])
-            changed = true;
-    }
-    if (!changed || o->ckpts == NULL)
-        return;
-    c.core_gen = o->p.gen = ++*routerd_clock(o->p.rd);
-    if (o->n_ckpts == CKPT_MAX) {
-        memmove(o->ckpts, o->ckpts + 1, (CKPT_MAX - 1) * sizeof(c));
-        o->n_ckpts--;
-    }
-    o->ckpts[o->n_ckpts++] = c;
 }
 
 static ospf_time_t min_t(ospf_time_t a, ospf_time_t b)
@@ -1888,14 +978,14 @@ static bool age_cb(void *ctx, struct lsdb *db, struct lsdb_entry *e, enum lsdb_e
     lsdb_hdr(e, c->now, &h);
     switch (ev) {
     case LSDB_EV_MAXAGE:
-        schedule_spf(c->o, c->now);
-        flood(c->o, c->a, e, NULL, NULL, c->now);
-        return !flush_blocked(c->o, &h);
+        ospfd_schedule_spf(c->o, c->now);
+        ospfd_flood(c->o, c->a, e, NULL, NULL, c->now);
+        return !ospfd_flush_blocked(c->o, &h);
     case LSDB_EV_FLUSH:
-        return !flush_blocked(c->o, &h);
+        return !ospfd_flush_blocked(c->o, &h);
     case LSDB_EV_REFRESH:
         if (e->lsa.hdr.type == LSA_EXTERNAL) {
-            struct ext *x = ext_find(c->o, e->lsa.hdr.id);
+            struct ext *x = ospfd_ext_find(c->o, e->lsa.hdr.id);
 
             if (x != NULL && x->present) {
                 x->dirty = x->force = true;
@@ -1921,8 +1011,9 @@ static void nbr_timers(struct onbr *nb, ospf_time_t now)
     if (old != nb->n.state) {
         char b[16];
 
-        log_info("ospf: %s: neighbour %s: %s -> %s (inactivity)", nb->oi->name, ip4(nb->n.rid, b),
-                 ospf_nbr_state_name(old), ospf_nbr_state_name(nb->n.state));
+        log_info("ospf: %s: neighbour %s: %s -> %s (inactivity)", nb->oi->name,
+                 ospfd_ip4(nb->n.rid, b), ospf_nbr_state_name(old),
+                 ospf_nbr_state_name(nb->n.state));
     }
     nbr_actions(nb, act, now);
     if (nb->removed)
@@ -1930,7 +1021,7 @@ static void nbr_timers(struct onbr *nb, ospf_time_t now)
     if (nb->n.rxmt_at && nb->n.rxmt_at <= now) {
         nb->n.rxmt_at = 0;
         if (nb->n.state == OSPF_NS_EXSTART || (nb->n.state == OSPF_NS_EXCHANGE && nb->n.master)) {
-            resend_dd(nb);
+            ospfd_resend_dd(nb);
             nb->n.rxmt_at = now + (ospf_time_t)nb->oi->cfg->rxmt * 1000;
         } else if (nb->n.state == OSPF_NS_LOADING || nb->n.state == OSPF_NS_EXCHANGE) {
             send_lsr(nb, now);
@@ -1944,17 +1035,17 @@ static void nbr_timers(struct onbr *nb, ospf_time_t now)
         for (size_t i = 0; i < nb->n_rxmt && k < 256;) {
             const struct lsa_hdr *h = &nb->rxmt[i].h;
             struct lsdb_entry *e =
-                lsdb_find(db_for(o, nb->oi->area, h->type), h->type, h->id, h->adv_rtr);
+                lsdb_find(ospfd_db_for(o, nb->oi->area, h->type), h->type, h->id, h->adv_rtr);
 
             if (e == NULL) {
-                rxmt_del(nb, i);
+                ospfd_rxmt_del(nb, i);
                 continue;
             }
             es[k++] = e;
             i++;
         }
         if (k > 0) {
-            send_lsus(nb->oi, nbr_dst(nb), es, k, now);
+            ospfd_send_lsus(nb->oi, ospfd_nbr_dst(nb), es, k, now);
             nb->lsu_rxmt_at = now + (ospf_time_t)nb->oi->cfg->rxmt * 1000;
         }
     }
@@ -1963,7 +1054,7 @@ static void nbr_timers(struct onbr *nb, ospf_time_t now)
 static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
 {
     struct ospf_inst *o = w->data;
-    ospf_time_t now = now_ms();
+    ospf_time_t now = ospfd_now_ms();
 
     (void)loop;
     (void)revents;
@@ -1980,7 +1071,7 @@ static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
             if (old != oi->ifc.state)
                 log_info("ospf: %s: %s -> %s", oi->name, ospf_if_state_name(old),
                          ospf_if_state_name(oi->ifc.state));
-            if_actions(oi, act, now);
+            ospfd_if_actions(oi, act, now);
         }
         for (struct onbr *nb = oi->nbrs; nb != NULL; nb = nb->next)
             nbr_timers(nb, now);
@@ -1996,7 +1087,7 @@ static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
         lsdb_age_run(&o->as_db, now, age_cb, &c);
     }
     if (o->sweep_at && o->sweep_at <= now)
-        schedule_spf(o, now);
+        ospfd_schedule_spf(o, now);
     if (o->spf_at && o->spf_at <= now)
         run_spf(o, now);
     pending(o, now);
@@ -2005,7 +1096,7 @@ static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
 static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 {
     struct oif *oi = w->data;
-    ospf_time_t now = now_ms();
+    ospf_time_t now = ospfd_now_ms();
 
     (void)loop;
     (void)revents;
@@ -2026,7 +1117,7 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
         }
         if (ifindex != 0 && (uint32_t)ifindex != oi->ifc.ifindex)
             continue;
-        rx_packet(oi, src, dst, rxbuf + off, len, now);
+        ospfd_rx_packet(oi, src, dst, rxbuf + off, len, now);
     }
     pending(oi->o, now);
 }
@@ -2070,7 +1161,7 @@ static int iface_setup(struct ospf_inst *o, struct oif *oi, const struct ospf_if
 }
 
 /* At start: the interface in this namespace, its socket. */
-static int iface_open(struct ospf_inst *o, struct oif *oi)
+int ospfd_iface_open(struct ospf_inst *o, struct oif *oi)
 {
     const struct ospf_if_cfg *ic = oi->cfg;
     int r;
@@ -2185,7 +1276,7 @@ static int ospf_start(struct proto *p)
     struct ospf_inst *o = (struct ospf_inst *)p;
     const struct ospf_config *oc = (const struct ospf_config *)p->cfg;
     struct ev_loop *loop = routerd_loop(p->rd);
-    ospf_time_t now = now_ms();
+    ospf_time_t now = ospfd_now_ms();
     uint32_t rid = ntohl(routerd_config(p->rd)->router_id.s_addr);
     uint32_t max_dead = 0;
 
@@ -2206,7 +1297,7 @@ static int ospf_start(struct proto *p)
     for (size_t a = 0; a < o->n_areas; a++)
         o->areas[a].dirty = true;
     for (size_t i = 0; i < o->n_ifs; i++) {
-        iface_open(o, &o->ifs[i]);
+        ospfd_iface_open(o, &o->ifs[i]);
         if (oc->ifs[i].dead > max_dead)
             max_dead = oc->ifs[i].dead;
     }
@@ -2229,17 +1320,17 @@ static int ospf_start(struct proto *p)
         if (loop != NULL)
             ev_io_start(loop, &oi->io);
         if (oi->ifc.state == OSPF_IFS_DOWN) {
-            if_event(oi, OSPF_IFE_UP, now);
+            ospfd_if_event(oi, OSPF_IFE_UP, now);
             continue;
         }
         /* imported: the state machines carry on where the exporter was */
         if (oi->ifc.hello_at == 0)
             oi->ifc.hello_at = now;
         if (oi->ifc.state == OSPF_IFS_DR || oi->ifc.state == OSPF_IFS_BACKUP)
-            if_actions(oi, OSPF_IA_JOIN_DR, now);
+            ospfd_if_actions(oi, OSPF_IA_JOIN_DR, now);
         for (struct onbr *nb = oi->nbrs; nb != NULL; nb = nb->next)
             if (nb->n.state == OSPF_NS_2WAY)
-                nbr_event(nb, OSPF_NE_ADJ_OK, now); /* an exchange cut short starts again */
+                ospfd_nbr_event(nb, OSPF_NE_ADJ_OK, now); /* an exchange cut short starts again */
     }
     pending(o, now);
     return 0;
@@ -2287,7 +1378,7 @@ static json_t *jip(uint32_t a)
 {
     char b[16];
 
-    return json_string(ip4(a, b));
+    return json_string(ospfd_ip4(a, b));
 }
 
 static json_t *ospf_show(struct proto *p, const json_t *args)
@@ -2295,7 +1386,7 @@ static json_t *ospf_show(struct proto *p, const json_t *args)
     struct ospf_inst *o = (struct ospf_inst *)p;
     json_t *r = json_object(), *ifs = json_array(), *nbrs = json_array(), *db = json_array(),
            *routes = json_array(), *drops = json_object();
-    ospf_time_t now = now_ms();
+    ospf_time_t now = ospfd_now_ms();
 
     (void)args;
     json_object_set_new(r, "router_id", jip(o->rid));
@@ -2363,7 +1454,7 @@ static json_t *ospf_show(struct proto *p, const json_t *args)
         json_t *nh = json_array(), *x = json_object();
         char pfx[24], b[16];
 
-        snprintf(pfx, sizeof(pfx), "%s/%u", ip4(rt->prefix, b), rt->plen);
+        snprintf(pfx, sizeof(pfx), "%s/%u", ospfd_ip4(rt->prefix, b), rt->plen);
         for (size_t k = 0; k < rt->n_nh; k++) {
             const char *dev = ifname_of(o, rt->nh[k].ifindex);
             json_t *y = json_object();
@@ -2410,7 +1501,7 @@ static void ospf_rt_notify(struct proto *p, const struct rib_change *c)
     prefix = ntohl(c->prefix->addr.u.v4.s_addr);
     for (size_t i = 0; i < o->n_exts; i++)
         had_any |= o->exts[i].present;
-    x = ext_find(o, prefix);
+    x = ospfd_ext_find(o, prefix);
     if (x != NULL && x->plen != c->prefix->len)
         return; /* the same network with another mask: not advertised (Appendix E) */
     if (x == NULL) {
@@ -2436,217 +1527,7 @@ static void ospf_rt_notify(struct proto *p, const struct rib_change *c)
     if (had_any != has_any)
         for (size_t a = 0; a < o->n_areas; a++)
             o->areas[a].dirty = true; /* the E bit of our router-LSAs */
-    pending(o, now_ms());
-}
-
-/*
- * State records (docs/routing.md): the LSDBs, as the library's records
- * (lsdb.h) after a u32 area ID (0xffffffff: the AS-external LSDB).
- * Interfaces and neighbours are not exported: the importer forms its
- * adjacencies again, with an LSDB (and so a routing table) already there.
- */
-#define OSPF_STATE_BASE  0x1000
-#define OSPF_STATE_LSA   (OSPF_STATE_BASE + 0) /* an LSDB entry */
-#define OSPF_STATE_LSDEL (OSPF_STATE_BASE + 1) /* an LSDB removal since G */
-#define OSPF_STATE_IFACE (OSPF_STATE_BASE + 2) /* an interface: name[16], iface.h's record */
-#define OSPF_STATE_NBR   (OSPF_STATE_BASE + 3) /* a neighbour: name[16], neighbor.h's record */
-#define OSPF_AS_SCOPE    0xffffffffu
-
-struct exp_ctx {
-    struct ospf_inst *o;
-    struct state_buf *out;
-    uint32_t area;
-    uint64_t gen; /* core generation the records carry */
-    ospf_time_t now;
-    int err;
-};
-
-static void exp_entry(void *ctx, const struct lsdb_entry *e)
-{
-    struct exp_ctx *x = ctx;
-    size_t cap = 4 + LSDB_REC_HDR_LEN + 8 + e->lsa.hdr.length;
-    uint8_t *buf = malloc(cap);
-    int n;
-
-    if (buf == NULL) {
-        x->err = -ENOMEM;
-        return;
-    }
-    buf[0] = (uint8_t)(x->area >> 24);
-    buf[1] = (uint8_t)(x->area >> 16);
-    buf[2] = (uint8_t)(x->area >> 8);
-    buf[3] = (uint8_t)x->area;
-    if ((n = lsdb_export_entry(e, x->now, buf + 4, cap - 4)) < 0)
-        x->err = n;
-    else
-        state_put(x->out, OSPF_STATE_LSA, 1, x->gen, buf, 4 + (size_t)n);
-    free(buf);
-}
-
-static void exp_tomb(void *ctx, const struct lsdb_tomb *t)
-{
-    struct exp_ctx *x = ctx;
-    uint8_t buf[4 + 64];
-    int n;
-
-    buf[0] = (uint8_t)(x->area >> 24);
-    buf[1] = (uint8_t)(x->area >> 16);
-    buf[2] = (uint8_t)(x->area >> 8);
-    buf[3] = (uint8_t)x->area;
-    if ((n = lsdb_export_tomb(t, buf + 4, sizeof(buf) - 4)) < 0)
-        x->err = n;
-    else
-        state_put(x->out, OSPF_STATE_LSDEL, 1, x->gen, buf, 4 + (size_t)n);
-}
-
-static int ospf_state_export(struct proto *p, struct state_buf *out, uint64_t since)
-{
-    struct ospf_inst *o = (struct ospf_inst *)p;
-    struct exp_ctx x = {o, out, 0, 0, now_ms(), 0};
-    const struct ckpt *from = NULL;
-
-    if (o->areas == NULL)
-        return 0;
-    checkpoint(o);
-    /* the LSDBs' generations at the core's G: the last checkpoint at or before it */
-    for (size_t i = 0; since != 0 && i < o->n_ckpts; i++)
-        if (o->ckpts[i].core_gen <= since)
-            from = &o->ckpts[i];
-    x.gen = o->n_ckpts ? o->ckpts[o->n_ckpts - 1].core_gen : p->gen;
-    if (since != 0 && x.gen <= since)
-        return 0;
-    for (size_t i = 0; i <= o->n_areas; i++) {
-        struct lsdb *db = i < o->n_areas ? &o->areas[i].db : &o->as_db;
-
-        x.area = i < o->n_areas ? o->areas[i].id : OSPF_AS_SCOPE;
-        lsdb_changes(db, from != NULL ? from->db_gen[i] : 0, exp_entry,
-                     from != NULL ? exp_tomb : NULL, &x);
-    }
-    /* interfaces and neighbours: small, always whole (their lists are not kept) */
-    for (size_t i = 0; i < o->n_ifs; i++) {
-        struct oif *oi = &o->ifs[i];
-        uint8_t buf[IF_NAMESIZE + 64];
-        int n;
-
-        if (!oi->up || oi->fd < 0)
-            continue;
-        memset(buf, 0, IF_NAMESIZE);
-        memcpy(buf, oi->name, strlen(oi->name));
-        if ((n = ospf_iface_export(&oi->ifc, x.now, buf + IF_NAMESIZE, 64)) > 0)
-            state_put(out, OSPF_STATE_IFACE, 1, x.gen, buf, IF_NAMESIZE + (size_t)n);
-        for (struct onbr *nb = oi->nbrs; nb != NULL; nb = nb->next)
-            if (!nb->removed && (n = ospf_nbr_export(&nb->n, x.now, buf + IF_NAMESIZE, 64)) > 0)
-                state_put(out, OSPF_STATE_NBR, 1, x.gen, buf, IF_NAMESIZE + (size_t)n);
-    }
-    return x.err;
-}
-
-static uint16_t ospf_state_version(uint16_t type);
-
-/* An interface or neighbour record: name[16], then the library's record. */
-static int import_link(struct ospf_inst *o, uint16_t type, const uint8_t *data, size_t len,
-                       char *why, size_t whylen)
-{
-    char name[IF_NAMESIZE + 1];
-    const uint8_t *rec = data + IF_NAMESIZE;
-    size_t rlen = len - IF_NAMESIZE;
-    struct oif *oi = NULL;
-    ospf_time_t now = now_ms();
-
-    memcpy(name, data, IF_NAMESIZE);
-    name[IF_NAMESIZE] = '\0';
-    for (size_t i = 0; i < o->n_ifs; i++)
-        if (strcmp(o->ifs[i].name, name) == 0 && !o->ifs[i].cfg->passive)
-            oi = &o->ifs[i];
-    if (oi == NULL) {
-        snprintf(why, whylen, "ospf: interface %s is not configured", name);
-        return -EINVAL;
-    }
-    if (type == OSPF_STATE_IFACE) {
-        /* the ifindex of the exporter's namespace: ours is found at start */
-        if (rlen >= 20)
-            oi->ifc.ifindex = (uint32_t)rec[16] << 24 | (uint32_t)rec[17] << 16 |
-                              (uint32_t)rec[18] << 8 | rec[19];
-        if (ospf_iface_import(&oi->ifc, rec, rlen, now) != 0) {
-            snprintf(why, whylen, "ospf: interface %s: bad record", name);
-            return -EINVAL;
-        }
-        return 0;
-    }
-    {
-        struct ospf_nbr n;
-        struct onbr *nb;
-
-        if (ospf_nbr_import(&n, rec, rlen, now) != 0) {
-            snprintf(why, whylen, "ospf: a neighbour on %s: bad record", name);
-            return -EINVAL;
-        }
-        for (nb = oi->nbrs; nb != NULL; nb = nb->next)
-            if (nb->n.rid == n.rid && nb->n.addr == n.addr)
-                break;
-        if (nb == NULL) {
-            if ((nb = calloc(1, sizeof(*nb))) == NULL) {
-                snprintf(why, whylen, "ospf: out of memory");
-                return -ENOMEM;
-            }
-            nb->oi = oi;
-            nb->next = oi->nbrs;
-            oi->nbrs = nb;
-        }
-        /* the exchange in progress is not exported: it starts again */
-        if (n.state >= OSPF_NS_EXSTART && n.state < OSPF_NS_FULL) {
-            n.state = OSPF_NS_2WAY;
-            n.rxmt_at = 0;
-        }
-        n.n_lsreq = 0;
-        nb->n = n;
-    }
-    return 0;
-}
-
-static int ospf_state_import(struct proto *p, uint16_t type, uint16_t version, const uint8_t *data,
-                             size_t len, char *why, size_t whylen)
-{
-    struct ospf_inst *o = (struct ospf_inst *)p;
-    struct ospf_drop drop = {0};
-    struct lsdb *db = NULL;
-    uint32_t area;
-    int r;
-
-    if (ospf_state_version(type) == 0 || version != 1 || len < 4 ||
-        (type >= OSPF_STATE_IFACE && len <= IF_NAMESIZE)) {
-        snprintf(why, whylen, "ospf: record type 0x%04x v%u of %zu bytes", type, version, len);
-        return -EINVAL;
-    }
-    if (o->areas == NULL) {
-        snprintf(why, whylen, "ospf: not initialised");
-        return -EINVAL;
-    }
-    if (type == OSPF_STATE_IFACE || type == OSPF_STATE_NBR)
-        return import_link(o, type, data, len, why, whylen);
-    area = (uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 | (uint32_t)data[2] << 8 | data[3];
-    if (area == OSPF_AS_SCOPE)
-        db = &o->as_db;
-    for (size_t i = 0; i < o->n_areas; i++)
-        if (o->areas[i].id == area)
-            db = &o->areas[i].db;
-    if (db == NULL) {
-        snprintf(why, whylen, "ospf: area %u.%u.%u.%u is not configured", area >> 24,
-                 area >> 16 & 255, area >> 8 & 255, area & 255);
-        return -EINVAL;
-    }
-    if ((r = lsdb_import(db, data + 4, len - 4, now_ms(), &drop)) < 0) {
-        snprintf(why, whylen, "ospf: LSDB record: %s (value %u, offset %u)", ospf_err_name(r),
-                 drop.value, drop.offset + 4);
-        return -EINVAL;
-    }
-    o->imported = true;
-    return 0;
-}
-
-static uint16_t ospf_state_version(uint16_t type)
-{
-    return type >= OSPF_STATE_LSA && type <= OSPF_STATE_NBR ? 1 : 0;
+    pending(o, ospfd_now_ms());
 }
 
 const struct protocol proto_ospf = {
