@@ -330,3 +330,108 @@ def test_malformed_packets_change_nothing(ospf_lab, tmp_path):
     assert ("router", "10.255.0.9", "10.255.0.9") not in lsdb_view(rd)
     assert nbr_states(rd) == {"10.255.0.2": "full"}
     assert r2_sees_full(lab, kind)
+
+
+VROOM_PAIR = """\
+name: vrrdpair
+nodes:
+  hostA: {kind: host}
+  r1:
+    kind: vroom-router
+    host: hostA
+    addresses: {lo: 10.255.0.1/32, eth0: 10.0.1.1/24, eth1: 10.0.12.1/24}
+  r2:
+    kind: vroom-router
+    host: hostA
+    addresses: {lo: 10.255.0.2/32, eth1: 10.0.12.2/24, eth2: 10.0.2.1/24}
+  h1:
+    kind: linux
+    addresses: {eth0: 10.0.1.2/24}
+    routes: ["default via 10.0.1.1"]
+  h2:
+    kind: linux
+    addresses: {eth0: 10.0.2.2/24}
+    routes: ["default via 10.0.2.1"]
+links:
+  - endpoints: [h1:eth0, r1:eth0]
+  - endpoints: [r1:eth1, r2:eth1]
+  - endpoints: [r2:eth2, h2:eth0]
+"""
+
+R2_VROOM = """\
+router-id: 10.255.0.2
+interfaces:
+  - {name: lo, addresses: [10.255.0.2/32]}
+  - {name: eth1, addresses: [10.0.12.2/24]}
+  - {name: eth2, addresses: [10.0.2.1/24]}
+ospf:
+  areas:
+    - id: 0.0.0.0
+      interfaces:
+        - {name: eth1, type: %s, hello: 1, dead: 4, retransmit: 2, priority: 2}
+        - {name: eth2, passive: true}
+        - {name: lo, passive: true}
+"""
+
+
+class NodeRouterd(Routerd):
+    """vroom-routerd in the container of another vroom-router node."""
+
+    def __init__(self, lab, tmp_path, config, node):
+        self.node = node
+        d = os.path.join(str(tmp_path), node)
+        os.makedirs(d, exist_ok=True)
+        super().__init__(lab, d, config)
+
+    def start(self):
+        import subprocess
+        from conftest import VROOM_LAB
+        from test_routerd import VROOM_ROUTERD
+        vroomd = f"/run/vroom-lab/{self.lab.name}/hostA/vroomd.sock"
+        self.logf = open(self.log, "a")
+        self.proc = subprocess.Popen(
+            [VROOM_LAB, "exec", self.lab.name, self.node, "--", VROOM_ROUTERD, "-c", self.cfg,
+             "-s", self.sock, "--vroomd", vroomd, "--vr", self.node],
+            stdout=self.logf, stderr=self.logf)
+        wait_until(lambda: os.path.exists(self.sock) and self.try_call("routerd.status"),
+                   timeout=20, what=f"{self.node}'s vroom-routerd socket")
+        return self
+
+
+# 7. Two vroom virtual routers, each with vroom-routerd, on broadcast (DR
+#    election between two of ours: r2 has the higher priority) and on a
+#    point-to-point link: Full on both sides, each one's routes in its
+#    VR's FIB in vroomd, h1 pings h2.
+@pytest.mark.parametrize("ltype", ["broadcast", "ptp"])
+def test_vroom_to_vroom(make_lab, tmp_path, ltype):
+    topo = os.path.join(str(tmp_path), "vrrdpair.yaml")
+    with open(topo, "w") as f:
+        f.write(VROOM_PAIR)
+    lab = make_lab(topo)
+    r1 = NodeRouterd(lab, tmp_path, r1_conf("ptp" if ltype == "ptp" else "broadcast"), "r1")
+    r2 = NodeRouterd(lab, tmp_path, R2_VROOM % ltype, "r2")
+    try:
+        r1.start()
+        r2.start()
+        for a, b in ((r1, "10.255.0.2"), (r2, "10.255.0.1")):
+            wait_until(lambda: nbr_states(a).get(b) == "full", timeout=40,
+                       what=f"{a.node} sees {b} Full")
+        if ltype == "broadcast":
+            eth1 = {n: next(i for i in ospf(r)["interfaces"] if i["name"] == "eth1")
+                    for n, r in (("r1", r1), ("r2", r2))}
+            assert eth1["r2"]["state"] == "dr" and eth1["r1"]["state"] == "backup", eth1
+        wait_until(lambda: fib_has(lab, "10.0.2.0/24", "10.0.12.2", "eth1"), timeout=20,
+                   what="r1's route to h2's subnet")
+        r2fib = lambda: {r["prefix"]: r for r in vroomctl(lab, "r2", "route", "list", "r2")}
+        wait_until(lambda: r2fib().get("10.0.1.0/24", {}).get("via") == "10.0.12.1",
+                   timeout=20, what="r2's route to h1's subnet")
+        assert r2fib().get("10.99.0.0/16", {}).get("via") == "10.0.12.1", r2fib()
+        lab.wait("ping:h1:10.0.2.2", timeout=20)
+        for r in (r1, r2):
+            assert ospf(r)["counters"]["drops"] == 0, ospf(r)["counters"]
+    finally:
+        for r in (r1, r2):
+            r.stop()
+            log = open(r.log).read() if os.path.exists(r.log) else ""
+            for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+                assert bad not in log, log[-4000:]
