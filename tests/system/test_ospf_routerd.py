@@ -8,6 +8,7 @@ lab/vr-routerd-ospf-bird.yaml (r2 BIRD); r1's config is
 lab/vr-routerd-ospf/r1.yaml. Variants (r1 DR, point-to-point, MD5) change
 r2's and r1's configs on the fly. vroom-routerd is started in r1's
 container with `vroom-lab exec` and stopped by PID (test_routerd.Routerd).
+Test 7 puts vroom-routerd on both ends (two vroom VRs on one host).
 
   h1 --- [ r1: vroom-router + vroom-routerd ] --- r2 (FRR | BIRD) --- h2
 """
