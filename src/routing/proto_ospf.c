@@ -1362,6 +1362,22 @@ static int ospf_reconfigure(struct proto *p, const struct proto_config *newc)
             if (memcmp(&x, &y, sizeof(x)) != 0)
                 same = false;
         }
+        /* the core already reads the new config: an interface's address changed? */
+        for (size_t i = 0; same && i < ((struct ospf_inst *)p)->n_ifs; i++) {
+            const struct oif *oi = &((struct ospf_inst *)p)->ifs[i];
+            const struct router_config *rc = routerd_config(p->rd);
+            const struct cfg_iface *ci = rc != NULL ? config_iface_find(rc, oi->name) : NULL;
+            uint32_t addr = 0, mask = 0;
+
+            for (size_t k = 0; ci != NULL && k < ci->n_addrs; k++)
+                if (ci->addrs[k].addr.family == AF_INET) {
+                    addr = ntohl(ci->addrs[k].addr.u.v4.s_addr);
+                    mask = lsa_len_mask((int)ci->addrs[k].len);
+                    break;
+                }
+            if (addr != oi->ifc.addr || mask != oi->ifc.mask)
+                same = false;
+        }
         if (same) {
             /* the interfaces point at the old config's entries: repoint them */
             struct ospf_inst *o = (struct ospf_inst *)p;

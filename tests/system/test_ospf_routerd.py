@@ -436,3 +436,25 @@ def test_vroom_to_vroom(make_lab, tmp_path, ltype):
             log = open(r.log).read() if os.path.exists(r.log) else ""
             for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
                 assert bad not in log, log[-4000:]
+
+
+# 8. Reload: the same OSPF section keeps the instance (and its adjacency);
+#    a changed one restarts it and the adjacency forms again with the new
+#    cost, which r2 sees in our router-LSA.
+@pytest.mark.parametrize("ospf_lab", [("frr", "broadcast")], indirect=True, ids=["frr"])
+def test_reload(ospf_lab):
+    lab, rd, kind, variant = ospf_lab
+    converge(lab, rd, kind)
+    res = rd.call("config.reload")
+    assert "ospf" in res["reconfigured"] and "ospf" not in res["restarted"], res
+    assert nbr_states(rd) == {"10.255.0.2": "full"}
+    rd.write(r1_conf(variant).replace("cost: 10", "cost: 33"))
+    res = rd.call("config.reload")
+    assert "ospf" in res["restarted"], res
+    wait_until(lambda: nbr_states(rd).get("10.255.0.2") == "full", timeout=40,
+               what="Full after the restart")
+    wait_until(lambda: "33" in lab.cli("r2", "show", "ip", "ospf", "database", "router",
+                                       "10.255.0.1").stdout,
+               timeout=30, what="r2 sees our new cost")
+    wait_until(lambda: fib_has(lab, "10.0.2.0/24", "10.0.12.2", "eth1"), timeout=20,
+               what="the route back in vroomd")
