@@ -172,6 +172,8 @@ struct ospf_inst {
     size_t n_exts, cap_exts;
     bool ext_dirty;
     ospf_time_t ext_retry_at;
+    bool sum_dirty; /* ABR: summary-LSAs to look at again (after SPF) */
+    ospf_time_t sum_retry_at;
     bool imported;        /* the LSDB came from state records: SPF at once */
     ospf_time_t sweep_at; /* first SPF from then on withdraws RIB routes it lacks */
     struct ckpt *ckpts;   /* core generation <-> LSDB generations, for exports since G */

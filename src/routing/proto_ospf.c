@@ -646,6 +646,8 @@ static void originate_area(struct ospf_inst *o, struct oarea *a, ospf_time_t now
     for (size_t i = 0; i < o->n_exts; i++)
         if (o->exts[i].present)
             l.u.rt.flags |= LSA_RT_E; /* an AS boundary router */
+    if (o->n_areas > 1)
+        l.u.rt.flags |= LSA_RT_B; /* an area border router */
     if (originate(o, a, &l, force, now, &retry))
         again = true;
 
@@ -702,6 +704,112 @@ static void originate_area(struct ospf_inst *o, struct oarea *a, ospf_time_t now
 }
 
 /* Originate or flush the AS-external-LSAs of redistributed routes that changed. */
+/* The area of the interface with this ifindex (NULL: none). */
+static struct oarea *area_of_if(struct ospf_inst *o, uint32_t ifindex)
+{
+    for (size_t i = 0; i < o->n_ifs; i++)
+        if (o->ifs[i].up && o->ifs[i].ifc.ifindex == ifindex)
+            return o->ifs[i].area;
+    return NULL;
+}
+
+struct sum_want {
+    uint32_t prefix, mask, metric;
+};
+
+static void sum_add(struct sum_want *w, size_t *n, size_t max, uint32_t prefix, uint32_t mask,
+                    uint32_t metric)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (w[i].prefix == prefix) {
+            if (metric < w[i].metric)
+                w[i].metric = metric;
+            return; /* one mask per network (Appendix E not done) */
+        }
+    if (*n < max)
+        w[(*n)++] = (struct sum_want){prefix, mask, metric};
+}
+
+/*
+ * As an ABR (12.4.3): into each area, a summary-LSA (type 3) for every
+ * intra-area route of the other areas (our own interfaces' networks
+ * included) and, into non-backbone areas, for the backbone's inter-area
+ * routes; ours no longer wanted are flushed. No area ranges, no type 4.
+ */
+static void originate_summaries(struct ospf_inst *o, ospf_time_t now)
+{
+    enum { SUM_MAX = 4096 };
+    struct sum_want *w = malloc(SUM_MAX * sizeof(*w));
+
+    o->sum_dirty = false;
+    o->sum_retry_at = 0;
+    if (w == NULL || o->n_areas < 2) {
+        free(w);
+        return;
+    }
+    for (size_t a = 0; a < o->n_areas; a++) {
+        struct oarea *A = &o->areas[a];
+        struct lsa_hdr flush[256];
+        size_t n = 0, n_flush = 0;
+
+        for (size_t i = 0; i < o->n_ifs; i++) {
+            const struct oif *oi = &o->ifs[i];
+
+            if (oi->up && oi->area != A && oi->ifc.addr != 0)
+                sum_add(w, &n, SUM_MAX, oi->ifc.addr & oi->ifc.mask, oi->ifc.mask,
+                        oi->ifc.mask == 0xffffffffu && oi->cfg->passive ? 0 : oi->ifc.cost);
+        }
+        for (size_t i = 0; i < o->rt.n_routes; i++) {
+            const struct spf_route *r = &o->rt.routes[i];
+
+            if (r->type == SPF_INTRA && r->area != A->id)
+                sum_add(w, &n, SUM_MAX, r->prefix, lsa_len_mask(r->plen), r->cost);
+            else if (r->type == SPF_INTER && r->area == 0 && A->id != 0 && r->n_nh > 0 &&
+                     area_of_if(o, r->nh[0].ifindex) != A)
+                sum_add(w, &n, SUM_MAX, r->prefix, lsa_len_mask(r->plen), r->cost);
+        }
+        for (size_t i = 0; i < n; i++) {
+            struct lsa l;
+            ospf_time_t retry = 0;
+
+            if (w[i].metric >= OSPF_LS_INFINITY)
+                continue;
+            memset(&l, 0, sizeof(l));
+            l.hdr.type = LSA_SUMMARY_NET;
+            l.hdr.id = w[i].prefix;
+            l.hdr.options = OSPF_OPT_E;
+            l.u.sum.mask = w[i].mask;
+            l.u.sum.metric = w[i].metric;
+            if (originate(o, A, &l, false, now, &retry)) {
+                o->sum_dirty = true;
+                if (o->sum_retry_at == 0 || retry < o->sum_retry_at)
+                    o->sum_retry_at = retry;
+            }
+        }
+        for (size_t i = 0; i < lsdb_count(&A->db) && n_flush < 256; i++) {
+            struct lsdb_entry *e = lsdb_at(&A->db, i);
+            bool wanted = false;
+
+            if (e->lsa.hdr.type != LSA_SUMMARY_NET || !(e->flags & LSDB_F_SELF) ||
+                (e->flags & LSDB_F_MAXAGE))
+                continue;
+            for (size_t k = 0; k < n && !wanted; k++)
+                wanted = w[k].prefix == e->lsa.hdr.id && w[k].metric < OSPF_LS_INFINITY;
+            if (!wanted)
+                flush[n_flush++] = e->lsa.hdr;
+        }
+        for (size_t i = 0; i < n_flush; i++) {
+            struct lsdb_entry *e = lsdb_find(&A->db, flush[i].type, flush[i].id, flush[i].adv_rtr);
+
+            if (e == NULL)
+                continue;
+            lsdb_flush(&A->db, e, now);
+            ospfd_flood(o, A, e, NULL, NULL, now);
+        }
+    }
+    free(w);
+}
+
 static void originate_exts(struct ospf_inst *o, ospf_time_t now)
 {
     size_t k = 0;
@@ -881,6 +989,8 @@ static void run_spf(struct ospf_inst *o, ospf_time_t now)
     }
     spf_result_free(&o->rt);
     o->rt = res;
+    if (o->n_areas > 1)
+        o->sum_dirty = true;
 }
 
 /* ---- the loop ------------------------------------------------------------ */
@@ -911,6 +1021,8 @@ static void pending(struct ospf_inst *o, ospf_time_t now)
     for (size_t a = 0; a < o->n_areas; a++)
         if (o->areas[a].dirty && (o->areas[a].retry_at == 0 || o->areas[a].retry_at <= now))
             originate_area(o, &o->areas[a], now);
+    if (o->sum_dirty && (o->sum_retry_at == 0 || o->sum_retry_at <= now))
+        originate_summaries(o, now);
     if (o->ext_dirty && o->n_areas > 0 && (o->ext_retry_at == 0 || o->ext_retry_at <= now))
         originate_exts(o, now);
     ospfd_checkpoint(o);
@@ -942,6 +1054,8 @@ static void arm(struct ospf_inst *o, ospf_time_t now)
         due = min_t(due, o->sweep_at);
     if (o->ext_dirty)
         due = min_t(due, o->ext_retry_at);
+    if (o->sum_dirty)
+        due = min_t(due, o->sum_retry_at);
     for (size_t a = 0; a < o->n_areas; a++) {
         due = min_t(due, o->areas[a].retry_at);
         due = min_t(due, lsdb_next_due(&o->areas[a].db, now));

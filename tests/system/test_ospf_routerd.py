@@ -458,3 +458,27 @@ def test_reload(ospf_lab):
                timeout=30, what="r2 sees our new cost")
     wait_until(lambda: fib_has(lab, "10.0.2.0/24", "10.0.12.2", "eth1"), timeout=20,
                what="the route back in vroomd")
+
+
+# 9. vroom as an area border router: h1's subnet and the redistributed
+#    route stay in area 0.0.0.1 (eth0, passive); r2 in the backbone learns
+#    the subnet from our summary-LSA, as an inter-area route.
+@pytest.mark.parametrize("ospf_lab", [("frr", "broadcast"), ("bird", "broadcast")],
+                         indirect=True, ids=["frr", "bird"])
+def test_abr_summaries(ospf_lab):
+    lab, rd, kind, variant = ospf_lab
+    conf = r1_conf(variant).replace(
+        "        - {name: eth0, passive: true}\n", "").rstrip("\n") + \
+        "\n    - id: 0.0.0.1\n      interfaces:\n        - {name: eth0, passive: true}\n"
+    rd.write(conf)
+    converge(lab, rd, kind)
+    lsas = lsdb_view(rd)
+    assert ("summary-net", "10.0.1.0", "10.255.0.1") in lsas, lsas
+    lab.wait("route:r2:10.0.1.0/24", timeout=30)
+    if kind == "frr":
+        out = lab.cli("r2", "show", "ip", "ospf", "route").stdout
+    else:
+        out = lab.cli("r2", "show", "route", "10.0.1.0/24").stdout
+    line = next(l for l in out.splitlines() if "10.0.1.0/24" in l)
+    assert "IA" in line, out
+    lab.wait("ping:h1:10.0.2.2", timeout=20)
