@@ -9,7 +9,7 @@ PYTEST    ?= /usr/bin/python3 -m pytest
 PACKAGES = build-essential meson ninja-build pkg-config clang libclang-rt-14-dev \
 	libyaml-dev libjansson-dev libcmocka-dev liburcu-dev libmnl-dev libev-dev \
 	zlib1g-dev libssl-dev libdpdk-dev \
-	iproute2 iputils-ping procps ethtool bird2 frr openbgpd tshark \
+	iproute2 iputils-ping procps ethtool openssl bird2 frr openbgpd tshark \
 	python3-pytest python3-scapy python3-cryptography valgrind
 
 .PHONY: all setup build san test unit system demo bench fuzz format clean
