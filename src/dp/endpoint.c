@@ -21,6 +21,7 @@
 #include "dp/api.h"
 #include "dp/dp.h"
 #include "dp/port.h"
+#include "dp/port_native.h"
 #include "dp/port_wire.h"
 #include "dp/vr.h"
 #include "lib/jsonrpc.h"
@@ -103,18 +104,33 @@ struct ep_moved {
 
 struct ep_ctl;
 
+/* A wire's second pair of ports while its kind changes (native <-> remote). */
+enum ep_extra {
+    X_NONE,
+    X_PREPARED, /* remote -> native: the native pair is made, the far end comes here */
+    X_DRAINING, /* native -> remote: the moved end's old pair forwards what is in flight */
+};
+
 struct ep_wire {
     uint32_t connector;
     bool secure;
+    bool native; /* both ends here: local and remote are ours, port and port2 a pair */
     enum ep_wire_state state;
     char local[EP_NAME_MAX + 1];  /* our endpoint */
     char remote[EP_NAME_MAX + 1]; /* the far one */
-    struct ep_loc far;            /* where the far one is */
-    char port[PORT_NAME_MAX + 1]; /* our wire port, "" when none */
+    struct ep_loc far;            /* where the far one is (native: this host) */
+    char port[PORT_NAME_MAX + 1]; /* our wire port, "" when none (native: local's end) */
+    char port2[PORT_NAME_MAX + 1]; /* native: remote's end */
     char move_to[PEER_NAME_MAX + 1];
+    char move_ep[EP_NAME_MAX + 1]; /* native: the end that moves */
     char error[160];
     uint64_t req; /* id of the request we wait on */
     ev_timer timer;
+    enum ep_extra xstate;
+    char xport[2][PORT_NAME_MAX + 1]; /* X_PREPARED: [0] the staying end's, [1] the arriving
+                                       * end's (bound); X_DRAINING: [0] the leaving end's
+                                       * (bound), [1] its old peer */
+    ev_timer xtimer;
     struct ep_ctl *ctl;
     struct ep_wire *next;
 };
@@ -194,6 +210,19 @@ static void moved_forget(struct ep_ctl *c, const char *ep)
             free(m);
             return;
         }
+}
+
+static void moved_add(struct ep_ctl *c, const char *ep, const char *host)
+{
+    struct ep_moved *m = moved_find(c, ep);
+
+    if (m == NULL && (m = calloc(1, sizeof(*m))) != NULL) {
+        snprintf(m->ep, sizeof(m->ep), "%s", ep);
+        m->next = c->moved;
+        c->moved = m;
+    }
+    if (m != NULL)
+        snprintf(m->host, sizeof(m->host), "%s", host);
 }
 
 /* The VR interface of a local endpoint, or NULL (no such VR or interface,
@@ -417,26 +446,74 @@ static int end_make(struct ep_ctl *c, struct ep_wire *w, const struct ep_key *k,
     return 0;
 }
 
-/* Remove our end: unbind and close the port (if any). */
-static void end_remove(struct ep_ctl *c, struct ep_wire *w)
+/* Unbind and delete the port named name ("": none), and forget the name. */
+static void port_remove(struct ep_ctl *c, uint32_t connector, char name[PORT_NAME_MAX + 1])
 {
     struct port *p;
 
-    if (w->port[0] == '\0')
+    if (name[0] == '\0')
         return;
-    p = dp_port_find(c->api->dp, w->port);
+    p = dp_port_find(c->api->dp, name);
     if (p != NULL) {
         struct vr_iface *ifc = p->owner;
 
-        if (ifc != NULL)
+        if (ifc != NULL && ifc->port == p)
             vr_iface_bind(ifc, NULL);
-        dp_port_delete(c->api->dp, w->port);
+        p->owner = NULL; /* never let the delete unbind another port */
+        dp_port_delete(c->api->dp, name);
     }
-    log_info("wire %#x: port %s removed", w->connector, w->port);
-    w->port[0] = '\0';
+    log_info("wire %#x: port %s removed", connector, name);
+    name[0] = '\0';
+}
+
+/* Remove our end(s): unbind and close every port of the wire. */
+static void end_remove(struct ep_ctl *c, struct ep_wire *w)
+{
+    port_remove(c, w->connector, w->port);
+    port_remove(c, w->connector, w->port2);
+    port_remove(c, w->connector, w->xport[0]);
+    port_remove(c, w->connector, w->xport[1]);
+    w->xstate = X_NONE;
+}
+
+/*
+ * A native pair for connector: ports nXXXXXXXXa and nXXXXXXXXb, paired, the
+ * first bound to ifa and the second to ifb (either may be NULL: unbound).
+ * 0 with the names in pa and pb, or -errno with why; nothing left behind.
+ */
+static int native_make(struct ep_ctl *c, uint32_t connector, struct vr_iface *ifa,
+                       struct vr_iface *ifb, char pa[PORT_NAME_MAX + 1],
+                       char pb[PORT_NAME_MAX + 1], char *why, size_t whylen)
+{
+    struct port *a, *b;
+    int rc;
+
+    snprintf(pa, PORT_NAME_MAX + 1, "n%08xa", connector);
+    snprintf(pb, PORT_NAME_MAX + 1, "n%08xb", connector);
+    rc = dp_port_add(c->api->dp, "native", pa, NULL, -1, &a, why, whylen);
+    if (rc != 0) {
+        pa[0] = pb[0] = '\0';
+        return rc;
+    }
+    rc = dp_port_add(c->api->dp, "native", pb, NULL, -1, &b, why, whylen);
+    if (rc == 0 && (rc = port_native_pair(a, b, connector)) != 0) {
+        snprintf(why, whylen, "cannot pair %s and %s", pa, pb);
+        dp_port_delete(c->api->dp, pb);
+    }
+    if (rc != 0) {
+        dp_port_delete(c->api->dp, pa);
+        pa[0] = pb[0] = '\0';
+        return rc;
+    }
+    if (ifa != NULL)
+        vr_iface_bind(ifa, a);
+    if (ifb != NULL)
+        vr_iface_bind(ifb, b);
+    return 0;
 }
 
 static void wire_timer_cb(struct ev_loop *loop, ev_timer *t, int revents);
+static void wire_xtimer_cb(struct ev_loop *loop, ev_timer *t, int revents);
 
 static struct ep_wire *wire_new(struct ep_ctl *c, uint32_t connector)
 {
@@ -447,6 +524,7 @@ static struct ep_wire *wire_new(struct ep_ctl *c, uint32_t connector)
     w->connector = connector;
     w->ctl = c;
     ev_timer_init(&w->timer, wire_timer_cb, 0, 0);
+    ev_timer_init(&w->xtimer, wire_xtimer_cb, 0, 0);
     w->next = c->wires;
     c->wires = w;
     return w;
@@ -459,8 +537,10 @@ static void wire_free(struct ep_ctl *c, struct ep_wire *w)
             *pp = w->next;
             break;
         }
-    if (c->api->loop != NULL)
+    if (c->api->loop != NULL) {
         ev_timer_stop(c->api->loop, &w->timer);
+        ev_timer_stop(c->api->loop, &w->xtimer);
+    }
     end_remove(c, w);
     free(w);
 }
@@ -474,6 +554,36 @@ static void wire_arm(struct ep_wire *w, double s)
     ev_timer_stop(loop, &w->timer);
     ev_timer_set(&w->timer, s, 0);
     ev_timer_start(loop, &w->timer);
+}
+
+static void wire_xarm(struct ep_wire *w, double s)
+{
+    struct ev_loop *loop = w->ctl->api->loop;
+
+    if (loop == NULL)
+        return;
+    ev_timer_stop(loop, &w->xtimer);
+    ev_timer_set(&w->xtimer, s, 0);
+    ev_timer_start(loop, &w->xtimer);
+}
+
+/* The second pair's time is up: a native pair the far end never came to, or
+ * the old pair of an end that moved away. */
+static void wire_xtimer_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+    struct ep_wire *w = (struct ep_wire *)((char *)t - offsetof(struct ep_wire, xtimer));
+
+    (void)loop;
+    (void)revents;
+    if (w->xstate == X_PREPARED)
+        log_warnx("wire %#x: %s did not come here: its native pair goes", w->connector,
+                  w->remote);
+    else if (w->xstate == X_DRAINING)
+        log_info("wire %#x: grace period over, %s has left for %s", w->connector, w->move_ep,
+                 w->move_to);
+    port_remove(w->ctl, w->connector, w->xport[0]);
+    port_remove(w->ctl, w->connector, w->xport[1]);
+    w->xstate = X_NONE;
 }
 
 static void wire_fail(struct ep_ctl *c, struct ep_wire *w, const char *fmt, ...)
@@ -863,6 +973,136 @@ static int h_connect(struct peer *p, uint16_t type, uint64_t id, const void *pay
     return reply(c, p, MSG_CONNECT_REPLY, id, (uint32_t)conn, NULL);
 }
 
+/* Tell every up peer that ep lives on host `to` now. */
+static void moved_broadcast(struct ep_ctl *c, const char *ep, const struct ep_peer *to)
+{
+    for (size_t i = 0; i < c->n_peers; i++)
+        if (c->peers[i].p != NULL && peer_is_up(c->peers[i].p))
+            send_msg(&c->peers[i], MSG_MOVED, ++c->next_id,
+                     json_pack("{s:s,s:s,s:s}", "endpoint", ep, "host", to->name, "underlay",
+                               to->underlay));
+}
+
+/*
+ * Native -> remote: one end of our native wire (w->move_ep) has its new end
+ * ready on host `to`. The staying end gets a wire port towards `to` (what its
+ * native port still holds is delivered first); the leaving end keeps its
+ * native port for the grace period, so the frames the staying end sent
+ * before the switch still reach it and are forwarded there.
+ */
+static void native_leave(struct ep_ctl *c, struct ep_wire *w, struct ep_peer *to)
+{
+    bool stay_is_local = strcmp(w->move_ep, w->local) != 0;
+    struct ep_wire old = *w; /* names and ports as they were, to go back */
+    struct vr_iface *ifs = local_iface(c, stay_is_local ? w->local : w->remote);
+    struct port *sp = dp_port_find(c->api->dp, stay_is_local ? w->port : w->port2);
+    char why[256];
+
+    if (to == NULL || to->underlay[0] == '\0' || ifs == NULL || sp == NULL || ifs->port != sp) {
+        wire_fail(c, w, "move to %s: peer or ports lost", w->move_to);
+        return;
+    }
+    dp_poll_port(c->api->dp, sp); /* what the leaving end sent before the switch */
+    vr_iface_bind(ifs, NULL);
+    snprintf(w->local, sizeof(w->local), "%s", stay_is_local ? old.local : old.remote);
+    snprintf(w->remote, sizeof(w->remote), "%s", old.move_ep);
+    snprintf(w->far.host, sizeof(w->far.host), "%s", to->name);
+    snprintf(w->far.underlay, sizeof(w->far.underlay), "%s", to->underlay);
+    w->port[0] = w->port2[0] = '\0';
+    w->native = false;
+    w->secure = false;
+    if (end_make(c, w, NULL, why, sizeof(why)) != 0) {
+        /* back as it was; the new end on `to` is told to go */
+        memcpy(w->local, old.local, sizeof(w->local));
+        memcpy(w->remote, old.remote, sizeof(w->remote));
+        w->far = old.far;
+        memcpy(w->port, old.port, sizeof(w->port));
+        memcpy(w->port2, old.port2, sizeof(w->port2));
+        w->native = true;
+        vr_iface_bind(ifs, sp);
+        send_msg(to, MSG_DISCONNECT, ++c->next_id,
+                 json_pack("{s:I}", "connector", (json_int_t)w->connector));
+        wire_fail(c, w, "move to %s: %s", to->name, why);
+        return;
+    }
+    /* the leaving end's port stays bound to it; its old peer is idle */
+    snprintf(w->xport[0], sizeof(w->xport[0]), "%s", stay_is_local ? old.port2 : old.port);
+    snprintf(w->xport[1], sizeof(w->xport[1]), "%s", stay_is_local ? old.port : old.port2);
+    w->xstate = X_DRAINING;
+    moved_add(c, w->move_ep, to->name);
+    moved_broadcast(c, w->move_ep, to);
+    c->st.moved_out++;
+    w->state = W_UP;
+    if (c->api->loop != NULL)
+        ev_timer_stop(c->api->loop, &w->timer);
+    log_info("wire %#x: %s moved to %s, %s now wired to it; old native end draining for %u ms",
+             w->connector, w->move_ep, to->name, w->local, c->grace_ms);
+    wire_xarm(w, c->grace_ms / 1000.0);
+}
+
+/*
+ * Remote -> native, step 1 (MOVE_PREPARE naming us as the far host): ep, the
+ * far end of our wire, comes here. Make a native pair: the arriving end bound
+ * to ep's interface here, the staying end's port idle until REPOINT. NULL, or
+ * why not.
+ */
+static const char *native_prepare(struct ep_ctl *c, struct peer *p, uint32_t conn,
+                                  const char *ep, const char *far, char *why, size_t whylen)
+{
+    struct ep_wire *w = wire_find(c, conn);
+    struct vr_iface *ifc = local_iface(c, ep);
+
+    if (w == NULL || w->native || w->state != W_UP || strcmp(w->remote, ep) != 0 ||
+        strcmp(w->local, far) != 0 || strcmp(w->far.host, peer_name(p)) != 0)
+        snprintf(why, whylen, "%s has no wire %#x from %s to %s on %s", c->api->host, conn, far,
+                 ep, peer_name(p));
+    else if (w->xstate != X_NONE)
+        snprintf(why, whylen, "wire %#x is changing already", conn);
+    else if (ifc == NULL)
+        snprintf(why, whylen, "no endpoint %s on %s", ep, c->api->host);
+    else if (ifc->port != NULL)
+        snprintf(why, whylen, "%s is bound to port %s already", ep, ifc->port->name);
+    else if (native_make(c, conn, NULL, ifc, w->xport[0], w->xport[1], why, whylen) == 0) {
+        w->xstate = X_PREPARED;
+        c->st.moved_in++;
+        wire_xarm(w, 2 * EP_CONNECT_S);
+        log_info("wire %#x: %s coming here from %s: native pair %s, %s ready", conn, ep,
+                 peer_name(p), w->xport[0], w->xport[1]);
+        return NULL;
+    }
+    return why;
+}
+
+/* Remote -> native, step 2 (REPOINT to us): the staying end leaves its wire
+ * port (what it holds is delivered first) for the native pair. */
+static void native_arrive(struct ep_ctl *c, struct ep_wire *w, const char *ep)
+{
+    struct vr_iface *ifs = local_iface(c, w->local);
+    struct port *np = dp_port_find(c->api->dp, w->xport[0]);
+    struct port *wp = dp_port_find(c->api->dp, w->port);
+
+    if (ifs == NULL || np == NULL) {
+        log_warnx("wire %#x: %s arrived but the native pair is gone", w->connector, ep);
+        return;
+    }
+    if (wp != NULL && ifs->port == wp)
+        dp_poll_port(c->api->dp, wp);
+    vr_iface_bind(ifs, np);
+    port_remove(c, w->connector, w->port);
+    snprintf(w->port, sizeof(w->port), "%s", w->xport[0]);
+    snprintf(w->port2, sizeof(w->port2), "%s", w->xport[1]);
+    w->xport[0][0] = w->xport[1][0] = '\0';
+    w->xstate = X_NONE;
+    if (c->api->loop != NULL)
+        ev_timer_stop(c->api->loop, &w->xtimer);
+    w->native = true;
+    w->secure = false;
+    snprintf(w->far.host, sizeof(w->far.host), "%s", c->api->host);
+    w->far.underlay[0] = '\0';
+    c->dir->advertise(c, ep, NULL);
+    log_info("wire %#x: %s arrived, native now: %s <-> %s", w->connector, ep, w->local, ep);
+}
+
 static int h_connect_reply(struct peer *p, uint16_t type, uint64_t id, const void *payload,
                            size_t len, void *arg)
 {
@@ -901,13 +1141,14 @@ static int h_connect_reply(struct peer *p, uint16_t type, uint64_t id, const voi
 
         if (!ok) {
             wire_fail(c, w, "move to %s: %s", w->move_to, error);
+        } else if (w->native) {
+            native_leave(c, w, to);
         } else if (to == NULL || to->underlay[0] == '\0' || far == NULL) {
             wire_fail(c, w, "move to %s: peer lost", w->move_to);
         } else {
             json_t *rp =
                 json_pack("{s:I,s:s,s:s,s:s}", "connector", (json_int_t)w->connector, "endpoint",
                           w->local, "host", to->name, "underlay", to->underlay);
-            struct ep_moved *m = calloc(1, sizeof(*m));
             struct ep_key *nk = (struct ep_key *)w->error; /* see m_endpoint_move */
 
             if (w->secure) /* the far end's tx is the new end's rx */
@@ -919,12 +1160,7 @@ static int h_connect_reply(struct peer *p, uint16_t type, uint64_t id, const voi
                     send_msg(&c->peers[i], MSG_MOVED, ++c->next_id,
                              json_pack("{s:s,s:s,s:s}", "endpoint", w->local, "host", to->name,
                                        "underlay", to->underlay));
-            if (m != NULL) {
-                snprintf(m->ep, sizeof(m->ep), "%s", w->local);
-                snprintf(m->host, sizeof(m->host), "%s", to->name);
-                m->next = c->moved;
-                c->moved = m;
-            }
+            moved_add(c, w->local, to->name);
             c->st.moved_out++;
             w->state = W_DRAINING;
             log_info("wire %#x: %s moved to %s; draining for %u ms", w->connector, w->local,
@@ -986,9 +1222,13 @@ static int h_move_prepare(struct peer *p, uint16_t type, uint64_t id, const void
         underlay_get(o, "far_underlay", u, &err) != 0 || key_get(o, &k, &err) != 0)
         return msg_bad(c, p, type, o, &err);
     moved_forget(c, ep); /* it may be coming back */
+    why[0] = '\0';
     if ((t == 1) != k.has)
         snprintf(why, sizeof(why), "a secure wire needs keys, an encap wire has none");
-    else if (wire_find(c, (uint32_t)conn) != NULL)
+    else if (strcmp(far_host, c->api->host) == 0) {
+        /* the far end is ours: the wire becomes native (keys are not needed) */
+        native_prepare(c, p, (uint32_t)conn, ep, far, why, sizeof(why));
+    } else if (wire_find(c, (uint32_t)conn) != NULL)
         snprintf(why, sizeof(why), "connector %#x is in use on %s", (unsigned)conn, c->api->host);
     else if (peer_named(c, far_host) == NULL)
         snprintf(why, sizeof(why), "%s is not a peer of %s", far_host, c->api->host);
@@ -1042,6 +1282,12 @@ static int h_repoint(struct peer *p, uint16_t type, uint64_t id, const void *pay
     if (w == NULL || strcmp(w->far.host, peer_name(p)) != 0 || strcmp(w->remote, ep) != 0) {
         log_warnx("peer %s: repoint of wire %#x ignored: not its far end", peer_name(p),
                   (unsigned)conn);
+    } else if (strcmp(host, c->api->host) == 0) {
+        if (w->xstate == X_PREPARED)
+            native_arrive(c, w, ep);
+        else
+            log_warnx("peer %s: repoint of wire %#x to us ignored: nothing prepared",
+                      peer_name(p), (unsigned)conn);
     } else {
         struct port *port = dp_port_find(c->api->dp, w->port);
 
@@ -1194,7 +1440,8 @@ static int m_peer_status(void *ctx, json_t *params, json_t **result, struct json
 static struct ep_wire *wire_of_local(struct ep_ctl *c, const char *ep)
 {
     for (struct ep_wire *w = c->wires; w != NULL; w = w->next)
-        if (strcmp(w->local, ep) == 0 && w->state != W_FAILED && w->state != W_DRAINING)
+        if ((strcmp(w->local, ep) == 0 || (w->native && strcmp(w->remote, ep) == 0)) &&
+            w->state != W_FAILED && w->state != W_DRAINING)
             return w;
     return NULL;
 }
@@ -1236,19 +1483,70 @@ static int m_endpoint_list(void *ctx, json_t *params, json_t **result, struct js
     return 0;
 }
 
+static const char *wire_type_name(const struct ep_wire *w)
+{
+    return w->native ? "native" : w->secure ? "secure" : "encap";
+}
+
+/* One end of a native wire, with its counters. */
+static json_t *native_end_json(struct ep_ctl *c, const char *ep, const char *port,
+                               struct port_native_info *sum)
+{
+    struct port *p = dp_port_find(c->api->dp, port);
+    struct port_native_info ni;
+    json_t *o = json_pack("{s:s,s:s}", "endpoint", ep, "port", port), *d = json_object();
+
+    if (p == NULL || port_native_info(p, &ni) != 0)
+        return o;
+    json_object_set_new(o, "rx", json_integer((json_int_t)ni.rx_packets));
+    json_object_set_new(o, "rx_bytes", json_integer((json_int_t)ni.rx_bytes));
+    json_object_set_new(o, "tx", json_integer((json_int_t)ni.tx_packets));
+    json_object_set_new(o, "tx_bytes", json_integer((json_int_t)ni.tx_bytes));
+    json_object_set_new(o, "queued", json_integer(ni.queued));
+    for (int i = 1; i < WIRE_DROP_MAX; i++) {
+        if (ni.drops[i] != 0)
+            json_object_set_new(d, wire_drop_name(i), json_integer((json_int_t)ni.drops[i]));
+        sum->drops[i] += ni.drops[i];
+    }
+    json_object_set_new(o, "drops", d);
+    sum->rx_packets += ni.rx_packets;
+    sum->tx_packets += ni.tx_packets;
+    return o;
+}
+
 static json_t *wire_row(struct ep_ctl *c, const struct ep_wire *w, bool detail)
 {
     json_t *o = json_pack(
         "{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "connector", (json_int_t)w->connector, "type",
-        w->secure ? "secure" : "encap", "state", state_names[w->state], "local", w->local, "remote",
+        wire_type_name(w), "state", state_names[w->state], "local", w->local, "remote",
         w->remote, "remote_host", w->far.host[0] != '\0' ? w->far.host : "?", "remote_underlay",
         w->far.underlay[0] != '\0' ? json_string(w->far.underlay) : json_null(), "port",
         w->port[0] != '\0' ? json_string(w->port) : json_null(), "error",
         w->state == W_FAILED ? json_string(w->error) : json_null());
 
-    if (w->state == W_MOVING || w->state == W_DRAINING)
+    if (w->state == W_MOVING || w->state == W_DRAINING || w->xstate == X_DRAINING)
         json_object_set_new(o, "move_to", json_string(w->move_to));
-    if (detail && w->port[0] != '\0') {
+    if (w->xstate != X_NONE)
+        json_object_set_new(o, "changing",
+                            json_string(w->xstate == X_PREPARED ? "to-native" : "from-native"));
+    if (w->native)
+        json_object_set_new(o, "remote_port", json_string(w->port2));
+    if (detail && w->native) {
+        /* the wire's counters are its two ends' */
+        struct port_native_info sum = {0};
+        json_t *ends = json_array(), *d = json_object();
+
+        json_array_append_new(ends, native_end_json(c, w->local, w->port, &sum));
+        json_array_append_new(ends, native_end_json(c, w->remote, w->port2, &sum));
+        for (int i = 1; i < WIRE_DROP_MAX; i++)
+            if (sum.drops[i] != 0)
+                json_object_set_new(d, wire_drop_name(i), json_integer((json_int_t)sum.drops[i]));
+        json_object_set_new(o, "ends", ends);
+        json_object_set_new(o, "rx", json_integer((json_int_t)sum.rx_packets));
+        json_object_set_new(o, "tx", json_integer((json_int_t)sum.tx_packets));
+        json_object_set_new(o, "drops", d);
+        json_object_set_new(o, "overhead", json_integer(0));
+    } else if (detail && w->port[0] != '\0') {
         struct port *p = dp_port_find(c->api->dp, w->port);
         struct port_wire_info wi;
 
@@ -1320,23 +1618,73 @@ static uint32_t connector_derive(struct ep_ctl *c, const char *a, const char *b)
     return h;
 }
 
+static json_t *wire_row(struct ep_ctl *c, const struct ep_wire *w, bool detail);
+
+/* wire.connect between two endpoints of this host: a native wire. */
+static int native_connect(struct ep_ctl *c, struct vr_iface *ifa, struct vr_iface *ifb,
+                          const char *a, const char *b, int type, int64_t conn, json_t **result,
+                          struct jsonrpc_error *err)
+{
+    struct ep_wire *w;
+    char why[256];
+    int rc;
+
+    if (type == 0 || type == 1)
+        return jsonrpc_error_set(err, JSONRPC_UNSUPPORTED,
+                                 "type: %s needs the ends on two hosts; %s and %s are both on %s "
+                                 "(leave type out, or say native)",
+                                 type == 0 ? "encap" : "secure", a, b, c->api->host);
+    if (ifb->port != NULL)
+        return jsonrpc_error_set(err, JSONRPC_BUSY, "b: %s is bound to port %s", b,
+                                 ifb->port->name);
+    if (wire_of_local(c, b) != NULL)
+        return jsonrpc_error_set(err, JSONRPC_BUSY, "b: %s has a wire already", b);
+    if (conn != 0 && (w = wire_find(c, (uint32_t)conn)) != NULL) {
+        if (w->state != W_FAILED)
+            return jsonrpc_error_set(err, JSONRPC_EXISTS, "connector: %#x is in use",
+                                     (unsigned)conn);
+        wire_free(c, w);
+    }
+    if (conn == 0)
+        conn = connector_derive(c, a, b);
+    w = wire_new(c, (uint32_t)conn);
+    if (w == NULL)
+        return jsonrpc_error_set(err, JSONRPC_INTERNAL_ERROR, "out of memory");
+    w->native = true;
+    snprintf(w->local, sizeof(w->local), "%s", a);
+    snprintf(w->remote, sizeof(w->remote), "%s", b);
+    snprintf(w->far.host, sizeof(w->far.host), "%s", c->api->host);
+    rc = native_make(c, w->connector, ifa, ifb, w->port, w->port2, why, sizeof(why));
+    if (rc != 0) {
+        wire_free(c, w);
+        return jsonrpc_error_set(err, rc == -EEXIST ? JSONRPC_EXISTS : JSONRPC_INTERNAL_ERROR,
+                                 "native wire: %s", why);
+    }
+    w->state = W_UP;
+    log_info("wire %#x: native, %s (%s) <-> %s (%s)", w->connector, a, w->port, b, w->port2);
+    *result = wire_row(c, w, false);
+    return 0;
+}
+
 static int m_wire_connect(void *ctx, json_t *params, json_t **result, struct jsonrpc_error *err)
 {
     static const char *const allowed[] = {"connector", "a", "b", "type", NULL};
-    static const char *const types[] = {"encap", "secure", NULL};
+    static const char *const types[] = {"encap", "secure", "native", NULL};
     struct ep_ctl *c = ctl_of(ctx);
     const char *a, *b;
-    struct vr_iface *ifc;
+    struct vr_iface *ifc, *ifb;
     struct ep_wire *w;
     struct ep_loc loc;
     int64_t conn = 0;
-    int type = 0, rc;
+    int type = -1, rc;
 
     if (jsonrpc_check_fields(params, NULL, allowed, err) != 0 ||
         jsonrpc_get_int(params, NULL, "connector", false, 1, UINT32_MAX, &conn, err) < 0 ||
         ep_get(params, "a", true, &a, err) != 0 || ep_get(params, "b", true, &b, err) != 0 ||
-        jsonrpc_get_enum(params, NULL, "type", false, types, &type, err) < 0)
+        (rc = jsonrpc_get_enum(params, NULL, "type", false, types, &type, err)) < 0)
         return err->code;
+    if (rc == 1)
+        type = -1; /* the controller picks */
     if ((ifc = local_iface(c, a)) == NULL)
         return jsonrpc_error_set(err, JSONRPC_NOT_FOUND, "a: no endpoint %s on %s", a,
                                  ((struct api *)ctx)->host);
@@ -1345,11 +1693,16 @@ static int m_wire_connect(void *ctx, json_t *params, json_t **result, struct jso
                                  ifc->port->name);
     if (wire_of_local(c, a) != NULL)
         return jsonrpc_error_set(err, JSONRPC_BUSY, "a: %s has a wire already", a);
-    if (local_iface(c, b) != NULL || strcmp(a, b) == 0)
+    if (strcmp(a, b) == 0)
+        return jsonrpc_error_set(err, JSONRPC_INVALID_PARAMS, "b: the same endpoint as a");
+    if ((ifb = local_iface(c, b)) != NULL)
+        return native_connect(c, ifc, ifb, a, b, type, conn, result, err);
+    if (type == 2)
         return jsonrpc_error_set(err, JSONRPC_UNSUPPORTED,
-                                 "b: %s is on this host too: native wires (both ends on one host) "
-                                 "are not supported yet",
-                                 b);
+                                 "type: native needs both ends on this host; %s is not on %s", b,
+                                 c->api->host);
+    if (type < 0)
+        type = 0;
     if (c->pc == NULL)
         return jsonrpc_error_set(err, JSONRPC_UNSUPPORTED,
                                  "b: %s is not on this host and vroomd has no peer channel "
@@ -1411,6 +1764,35 @@ static int m_wire_disconnect(void *ctx, json_t *params, json_t **result, struct 
     return 0;
 }
 
+/* endpoint.move of one end of a native wire to another host (to): the
+ * wire becomes an encap wire between here and there (native_leave()). */
+static int native_move(struct ep_ctl *c, struct ep_wire *w, const char *ep, struct ep_peer *to,
+                       json_t **result, struct jsonrpc_error *err)
+{
+    const char *other = strcmp(w->local, ep) == 0 ? w->remote : w->local;
+
+    if (c->underlay[0] == '\0')
+        return jsonrpc_error_set(err, JSONRPC_UNSUPPORTED,
+                                 "endpoint: this host has no underlay address (vroomd "
+                                 "--underlay) for the wire the native one becomes");
+    if (w->xstate != X_NONE)
+        return jsonrpc_error_set(err, JSONRPC_BUSY,
+                                 "endpoint: wire %#x is still draining an earlier move",
+                                 w->connector);
+    w->req = ++c->next_id;
+    if (send_msg(to, MSG_MOVE_PREPARE, w->req,
+                 json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "connector", (json_int_t)w->connector,
+                           "endpoint", ep, "far", other, "far_host", c->api->host,
+                           "far_underlay", c->underlay, "type", "encap")) != 0)
+        return jsonrpc_error_set(err, JSONRPC_BUSY, "to: cannot send to %s", to->name);
+    snprintf(w->move_ep, sizeof(w->move_ep), "%s", ep);
+    snprintf(w->move_to, sizeof(w->move_to), "%s", to->name);
+    w->state = W_MOVING;
+    wire_arm(w, EP_CONNECT_S);
+    *result = wire_row(c, w, false);
+    return 0;
+}
+
 static int m_endpoint_move(void *ctx, json_t *params, json_t **result, struct jsonrpc_error *err)
 {
     static const char *const allowed[] = {"endpoint", "to", NULL};
@@ -1444,10 +1826,12 @@ static int m_endpoint_move(void *ctx, json_t *params, json_t **result, struct js
     if (w->state != W_UP)
         return jsonrpc_error_set(err, JSONRPC_BUSY, "endpoint: its wire %#x is %s", w->connector,
                                  state_names[w->state]);
-    if (strcmp(w->far.host, host) == 0)
-        return jsonrpc_error_set(err, JSONRPC_UNSUPPORTED,
-                                 "to: %s holds the far end: native wires are not supported yet",
-                                 host);
+    if (w->xstate == X_PREPARED)
+        return jsonrpc_error_set(err, JSONRPC_BUSY, "endpoint: its wire %#x is becoming native",
+                                 w->connector);
+    if (w->native)
+        return native_move(c, w, ep, to, result, err);
+    /* to == the far end's host: the wire becomes native there */
     far = peer_named(c, w->far.host);
     if (far == NULL || !peer_is_up(far->p))
         return jsonrpc_error_set(err, JSONRPC_UNSUPPORTED,

@@ -4,8 +4,9 @@
  * this host (VR interfaces, named "VR:IFACE"), finds remote ones through a
  * directory (by default: ask every up peer, cache the answers), makes wires
  * between endpoints on two hosts (wire.connect, both ends through the peer
- * channel) and moves an endpoint to another host make-before-break
- * (endpoint.move). Its API methods are peer.list, peer.status,
+ * channel) or native wires between two endpoints of this host, and moves an
+ * endpoint to another host make-before-break (endpoint.move; a wire becomes
+ * native when its ends meet on one host, and encap when they part). Its API methods are peer.list, peer.status,
  * endpoint.list, endpoint.move, wire.connect, wire.disconnect, wire.list
  * and wire.show (docs/api.md, "Endpoints and the peer channel"); the
  * messages it exchanges with peers and the move sequence are in

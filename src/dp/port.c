@@ -13,6 +13,7 @@ static const struct port_ops *const port_kinds[] = {
     &port_tap_ops,
     &port_mem_ops,
     &port_wire_ops,
+    &port_native_ops,
 };
 
 int port_open(const char *kind, const char *name, const char *ifname, int fd,
@@ -27,7 +28,7 @@ int port_open(const char *kind, const char *name, const char *ifname, int fd,
         if (strcmp(port_kinds[i]->kind, kind) == 0)
             ops = port_kinds[i];
     if (ops == NULL) {
-        snprintf(err, errlen, "kind: unknown port kind '%s' (afpacket, tap, mem, wire)", kind);
+        snprintf(err, errlen, "kind: unknown port kind '%s' (afpacket, tap, mem, wire, native)", kind);
         return -EINVAL;
     }
     if (strlen(name) == 0 || strlen(name) > PORT_NAME_MAX) {

@@ -5,7 +5,9 @@
  * interface with memory-mapped AF_PACKET rings (TPACKET_V3 receive, batched
  * sendmmsg transmit); "tap" reads and writes a TAP device (the taps into a
  * VR's container, or a tap port vroomd makes itself); "mem" keeps frames in
- * memory queues, so the whole pipeline runs in unit tests on crafted frames.
+ * memory queues, so the whole pipeline runs in unit tests on crafted frames;
+ * "wire" (port_wire.h) carries frames to another host in UDP; "native"
+ * (port_native.h) is one end of a wire whose other end is on this host.
  * The pipeline never switches on a kind. New kinds (AF_XDP) add a file and a
  * table entry.
  */
@@ -90,6 +92,7 @@ extern const struct port_ops port_afpacket_ops;
 extern const struct port_ops port_tap_ops;
 extern const struct port_ops port_mem_ops;
 extern const struct port_ops port_wire_ops; /* port_wire.h */
+extern const struct port_ops port_native_ops; /* port_native.h */
 
 /* mem ports, for tests: queue a frame as received; take the next sent frame
  * (the caller frees it), or NULL. */

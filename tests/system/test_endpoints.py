@@ -5,7 +5,8 @@ over such a wire, and moving an endpoint under traffic.
 lab/ep-wire.yaml: hostA, hostB, hostC on a routed underlay; r1 (hostA) and r2
 (hostB) joined by an encap wire the lab asks for; hostC linked to h2 so r2's
 end can move there. lab/ep-ospf.yaml: BIRD in r1 and FRR in r2 over a secure
-wire. Every lab has a unique name (conftest.Lab) and is torn down even on
+wire. lab/ep-native.yaml: r1 and r3 on hostA (joined by a native wire), r2 on
+hostB, so that r2's end can move onto hostA and back. Every lab has a unique name (conftest.Lab) and is torn down even on
 failure; the test adds addresses, devices and processes only inside the lab's
 own namespaces, and stops only the processes it started, by PID.
 """
@@ -75,10 +76,11 @@ def test_peers_up_and_wire_by_name(make_lab):
     shown = call(lab, "hostA", "wire.show", {"connector": a["connector"]})
     assert shown["tx"] >= 30000
 
-    # errors name the field; native wires are refused for now; unknown endpoints fail
+    # errors name the field; a bound end is refused (locally too, where the
+    # wire would be native); unknown endpoints fail
     call(lab, "hostA", "iface.add", {"vr": "r1", "name": "wy"})
     r = call(lab, "hostA", "wire.connect", {"a": "r1:wy", "b": "r1:eth0"}, check=False)
-    assert r.returncode == 1 and "native" in r.stderr
+    assert r.returncode == 1 and "b: r1:eth0 is bound" in r.stderr
     r = call(lab, "hostA", "wire.connect", {"a": "r1:eth0", "b": "r2:wx"}, check=False)
     assert r.returncode == 1 and "a: r1:eth0 is bound" in r.stderr
     r = call(lab, "hostA", "wire.connect", {"a": "r1", "b": "r2:wx"}, check=False)
@@ -207,3 +209,128 @@ def test_endpoint_move_lossless(make_lab):
     assert eps["r2:wx"]["state"] == "moved" and eps["r2:wx"]["moved_to"] == "hostC"
     assert call(lab, "hostB", "peer.status")["controller"]["moved_out"] == 1
     assert call(lab, "hostC", "peer.status")["controller"]["moved_in"] == 1
+
+
+def native_lab(make_lab):
+    """lab/ep-native.yaml with its peers up and h1 reaching h2 over the encap wire."""
+    lab = make_lab("ep-native.yaml")
+    for host, other in (("hostA", "hostB"), ("hostB", "hostA")):
+        wait_until(lambda: (peer(lab, host, other) or {}).get("up"), timeout=20,
+                   what=f"{host} sees {other} up")
+    wait_ping(lab, "h1", "10.2.0.2")
+    return lab
+
+
+def r2_on_hostA(lab):
+    """r2 on hostA too: the same VR, interfaces (so MACs) and routes; its eth0
+    is hostA's link to h2's eth1; wx is left unbound for the move."""
+    for ns_, dev in ((f"{lab.name}-hostA", "a2"), (f"{lab.name}-h2", "eth1")):
+        run("ip", "netns", "exec", ns_, "ethtool", "-K", dev, "tx", "off", "tso", "off", "gso",
+            "off", "gro", "off", check=False)
+    lab.exec("h2", "sysctl", "-q", "-w", "net.ipv4.conf.all.rp_filter=0",
+             "-w", "net.ipv4.conf.eth1.rp_filter=0")
+    h2_eth1 = json.loads(lab.exec("h2", "ip", "-j", "link", "show", "eth1").stdout)[0]["address"]
+    call(lab, "hostA", "vr.create", {"name": "r2"})
+    call(lab, "hostA", "port.add", {"name": "a2", "kind": "afpacket", "ifname": "a2"})
+    call(lab, "hostA", "iface.add", {"vr": "r2", "name": "eth0", "addresses": ["10.2.0.1/24"],
+                                     "port": "a2"})
+    call(lab, "hostA", "iface.add", {"vr": "r2", "name": "wx", "addresses": ["10.12.0.2/24"],
+                                     "mtu": 1450})
+    call(lab, "hostA", "route.add", {"vr": "r2", "routes": [{"prefix": "10.1.0.0/24",
+                                                               "via": "10.12.0.1"}]})
+    call(lab, "hostA", "neigh.add", {"vr": "r2", "iface": "eth0", "address": "10.2.0.2",
+                                     "mac": h2_eth1})
+
+
+def move_under_probe(lab, host, endpoint, to, dst="10.2.0.2"):
+    """endpoint.move on host 2 s into 6 s of 10,000 packets/s from h1 to h2."""
+    moved = {}
+
+    def move():
+        moved["result"] = call(lab, host, "endpoint.move", {"endpoint": endpoint, "to": to})
+    t = threading.Timer(2.0, move)
+    t.start()
+    try:
+        rep = probe(lab, "h1", "h2", dst, rate=10000, duration=6)
+    finally:
+        t.join()
+    assert moved["result"]["state"] == "moving", moved
+    return rep
+
+
+def test_native_wire_on_one_host(make_lab):
+    """r1 and r3 both on hostA: wire.connect picks a native wire (no
+    encapsulation, frames pass inside vroomd); h1 pings h3 across it and
+    10,000 packets/s of vroom-probe cross it without loss; both ends count
+    the frames; encap between two local ends is refused; disconnect removes
+    both ends."""
+    lab = native_lab(make_lab)
+    call(lab, "hostA", "iface.add", {"vr": "r1", "name": "wn", "addresses": ["10.13.0.1/24"]})
+    call(lab, "hostA", "iface.add", {"vr": "r3", "name": "wn", "addresses": ["10.13.0.3/24"]})
+    r = call(lab, "hostA", "wire.connect", {"a": "r1:wn", "b": "r3:wn", "type": "encap"},
+             check=False)
+    assert r.returncode == 1 and "needs the ends on two hosts" in r.stderr, r.stderr
+    w = call(lab, "hostA", "wire.connect", {"a": "r1:wn", "b": "r3:wn"})
+    assert w["type"] == "native" and w["state"] == "up" and w["remote_host"] == "hostA", w
+    call(lab, "hostA", "route.add", {"vr": "r1", "routes": [{"prefix": "10.3.0.0/24",
+                                                               "via": "10.13.0.3"}]})
+    call(lab, "hostA", "route.add", {"vr": "r3", "routes": [{"prefix": "10.1.0.0/24",
+                                                               "via": "10.13.0.1"}]})
+    wait_ping(lab, "h1", "10.3.0.2")
+    assert ping(lab, "h1", "10.3.0.2", count=5).returncode == 0
+    rep = probe(lab, "h1", "h3", "10.3.0.2", rate=10000, duration=3)
+    assert rep["sent"] == 30000 and rep["lost"] == 0, rep
+    s = call(lab, "hostA", "wire.show", {"connector": w["connector"]})
+    ends = {e["endpoint"]: e for e in s["ends"]}
+    assert ends["r1:wn"]["tx"] >= 30000 and ends["r3:wn"]["rx"] >= 30000, s
+    assert ends["r3:wn"]["tx"] >= 5 and ends["r1:wn"]["rx"] >= 5, s     # the echo replies
+    assert s["drops"] == {} and s["overhead"] == 0, s
+    # endpoint.list shows both ends on the wire; vroomctl lists it
+    eps = {e["endpoint"]: e for e in call(lab, "hostA", "endpoint.list")}
+    assert eps["r1:wn"]["wire"] == w["connector"] == eps["r3:wn"]["wire"]
+    out = run(os.path.join(BUILD, "src", "cmd", "vroom-lab"), "cli", lab.name, "hostA", "--",
+              "wire", "list").stdout
+    assert "native" in out
+    call(lab, "hostA", "wire.disconnect", {"connector": w["connector"]})
+    assert not [p for p in call(lab, "hostA", "port.list") if p["kind"] == "native"]
+    assert ping(lab, "h1", "10.3.0.2", count=1).returncode != 0
+
+
+def test_move_to_native_and_back(make_lab):
+    """r2:wx moves from hostB onto hostA, where its far end r1:wx lives: the
+    encap wire becomes native, under 10,000 packets/s from h1 to h2 with no
+    loss. Then it moves back to hostB: the native wire becomes encap again,
+    again with no loss. Each old end lets go after the grace period."""
+    lab = native_lab(make_lab)
+    r2_on_hostA(lab)
+    a = the_wire(lab, "hostA", "r1:wx")
+    assert a["type"] == "encap" and a["remote_host"] == "hostB"
+    conn = a["connector"]
+
+    rep = move_under_probe(lab, "hostB", "r2:wx", "hostA")
+    assert rep["sent"] == 60000 and rep["lost"] == 0, rep
+    n = call(lab, "hostA", "wire.show", {"connector": conn})
+    assert (n["type"], n["state"], n["local"], n["remote"], n["remote_host"]) == \
+        ("native", "up", "r1:wx", "r2:wx", "hostA"), n
+    ends = {e["endpoint"]: e for e in n["ends"]}
+    assert ends["r2:wx"]["rx"] > 0, n
+    assert not [p for p in call(lab, "hostA", "port.list") if p["kind"] == "wire"]
+    wait_until(lambda: the_wire(lab, "hostB", "r2:wx") is None, timeout=10,
+               what="hostB lets go after the grace period")
+    assert call(lab, "hostA", "peer.status")["controller"]["moved_in"] == 1
+
+    # and back: hostB's r2:wx is unbound again, h2 is reached through eth0
+    rep = move_under_probe(lab, "hostA", "r2:wx", "hostB")
+    assert rep["sent"] == 60000 and rep["lost"] == 0, rep
+    e = call(lab, "hostA", "wire.show", {"connector": conn})
+    assert (e["type"], e["state"], e["local"], e["remote"], e["remote_host"],
+            e["remote_underlay"]) == ("encap", "up", "r1:wx", "r2:wx", "hostB", "10.100.0.2"), e
+    b = call(lab, "hostB", "wire.show", {"connector": conn})
+    assert b["state"] == "up" and b["local"] == "r2:wx" and b["rx"] > 0, b
+    # the old native pair drains, then goes
+    wait_until(lambda: not [p for p in call(lab, "hostA", "port.list")
+                            if p["kind"] == "native"], timeout=10,
+               what="hostA's native pair goes after the grace period")
+    eps = {x["endpoint"]: x for x in call(lab, "hostA", "endpoint.list")}
+    assert eps["r2:wx"]["state"] == "moved" and eps["r2:wx"]["moved_to"] == "hostB"
+    assert call(lab, "hostA", "peer.status")["controller"]["moved_out"] == 1
