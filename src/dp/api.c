@@ -182,6 +182,7 @@ static json_t *vr_json(const struct vr *vr, int detail)
             o, "fib_memory",
             json_integer((json_int_t)(fib4_memory(vr->fib4) + fib6_memory(vr->fib6))));
         json_object_set_new(o, "next_hops", json_integer(vr->n_nhs));
+        json_object_set_new(o, "next_hop_groups", json_integer((json_int_t)vr_nhg_count(vr)));
         json_object_set_new(o, "shim",
                             json_pack("{s:I,s:I,s:I}", "kernel_routes", (json_int_t)routes,
                                       "installed", (json_int_t)installed, "refused",
@@ -505,13 +506,80 @@ static int m_iface_list(void *ctx, json_t *params, json_t **result, struct jsonr
 
 static const char *const route_types[] = {"unicast", "blackhole", "unreachable", "prohibit", NULL};
 
+/* One member of routes[i].nexthops (path names it) into x. */
+static int nexthop_parse(struct vr *vr, json_t *o, const char *path, int family,
+                         struct vr_nexthop *x, struct jsonrpc_error *err)
+{
+    static const char *const allowed[] = {"via", "dev", NULL};
+    const char *dev = NULL;
+    int has_via;
+
+    memset(x, 0, sizeof(*x));
+    x->iface = -1;
+    if (!json_is_object(o))
+        return jsonrpc_error_set(err, JSONRPC_INVALID_PARAMS, "%s: must be an object", path);
+    if (jsonrpc_check_fields(o, path, allowed, err) != 0 ||
+        (has_via = jsonrpc_get_addr(o, path, "via", false, family, &x->gw, err)) < 0 ||
+        jsonrpc_get_string(o, path, "dev", false, VR_IFNAME_MAX, &dev, err) < 0)
+        return err->code;
+    if (dev != NULL) {
+        struct vr_iface *ifc = vr_iface_find(vr, dev);
+
+        if (ifc == NULL)
+            return jsonrpc_error_set(err, JSONRPC_INVALID_PARAMS,
+                                     "%s.dev: VR %s has no interface %s", path, vr->name, dev);
+        x->iface = ifc->index;
+    }
+    if (has_via == 0)
+        x->type = NH_UNICAST;
+    else if (dev != NULL)
+        x->type = NH_CONNECTED;
+    else
+        return jsonrpc_error_set(err, JSONRPC_INVALID_PARAMS, "%s: a next hop needs via or dev",
+                                 path);
+    return 0;
+}
+
+/* routes[i].nexthops into r->mp (malloc'd: the caller frees it). */
+static int nexthops_parse(struct vr *vr, json_t *list, const char *path, struct vr_route *r,
+                          struct jsonrpc_error *err)
+{
+    struct vr_nexthop *mp;
+    char mpath[64];
+    size_t n = json_array_size(list), j;
+    json_t *it;
+
+    if (n == 0)
+        return jsonrpc_error_set(err, JSONRPC_INVALID_PARAMS,
+                                 "%s.nexthops: must hold 1-%d next hops", path, VR_ECMP_MAX);
+    mp = calloc(n, sizeof(*mp));
+    if (mp == NULL)
+        return jsonrpc_error_set(err, JSONRPC_INTERNAL_ERROR, "out of memory");
+    r->mp = mp;
+    r->n_mp = (unsigned)n;
+    json_array_foreach(list, j, it)
+    {
+        snprintf(mpath, sizeof(mpath), "%s.nexthops[%zu]", path, j);
+        if (nexthop_parse(vr, it, mpath, r->dst.addr.family, &mp[j], err) != 0)
+            return err->code;
+        for (size_t k = 0; k < j; k++)
+            if (mp[k].type == mp[j].type && mp[k].iface == mp[j].iface &&
+                (mp[j].type != NH_UNICAST || addr_equal(&mp[k].gw, &mp[j].gw)))
+                return jsonrpc_error_set(err, JSONRPC_INVALID_PARAMS,
+                                         "%s: the same next hop as nexthops[%zu]", mpath, k);
+    }
+    return 0;
+}
+
+/* routes[i] into r. With nexthops, r->mp is malloc'd (also on error): the caller frees it. */
 static int route_parse(struct vr *vr, json_t *o, size_t i, struct vr_route *r, int need_nh,
                        struct jsonrpc_error *err)
 {
-    static const char *const allowed[] = {"prefix", "via", "dev", "type", NULL};
+    static const char *const allowed[] = {"prefix", "via", "dev", "type", "nexthops", NULL};
     static const char *const allowed_del[] = {"prefix", NULL};
     char path[32], why[256];
     const char *dev = NULL;
+    json_t *nexthops = NULL;
     int type = 0, has_via;
 
     snprintf(path, sizeof(path), "routes[%zu]", i);
@@ -525,9 +593,21 @@ static int route_parse(struct vr *vr, json_t *o, size_t i, struct vr_route *r, i
     if (!need_nh)
         return 0;
     if (jsonrpc_get_enum(o, path, "type", false, route_types, &type, err) < 0 ||
+        jsonrpc_get_array(o, path, "nexthops", false, VR_ECMP_MAX, &nexthops, err) < 0 ||
         (has_via = jsonrpc_get_addr(o, path, "via", false, r->dst.addr.family, &r->gw, err)) < 0 ||
         jsonrpc_get_string(o, path, "dev", false, VR_IFNAME_MAX, &dev, err) < 0)
         return err->code;
+    if (nexthops != NULL) {
+        if (has_via == 0 || dev != NULL || type != 0)
+            return jsonrpc_error_set(err, JSONRPC_INVALID_PARAMS,
+                                     "%s.nexthops: instead of via, dev and type, not with them",
+                                     path);
+        if (nexthops_parse(vr, nexthops, path, r, err) != 0)
+            return err->code;
+        if (vr_route_check(vr, r, why, sizeof(why)) != 0)
+            return jsonrpc_error_set(err, JSONRPC_INVALID_PARAMS, "%s.%s", path, why);
+        return 0;
+    }
     if (dev != NULL) {
         struct vr_iface *ifc = vr_iface_find(vr, dev);
 
@@ -544,7 +624,7 @@ static int route_parse(struct vr *vr, json_t *o, size_t i, struct vr_route *r, i
             r->type = NH_CONNECTED;
         else
             return jsonrpc_error_set(err, JSONRPC_INVALID_PARAMS,
-                                     "%s: a unicast route needs via or dev", path);
+                                     "%s: a unicast route needs via or dev (or nexthops)", path);
         break;
     case 1:
         r->type = NH_BLACKHOLE;
@@ -558,6 +638,13 @@ static int route_parse(struct vr *vr, json_t *o, size_t i, struct vr_route *r, i
     if (vr_route_check(vr, r, why, sizeof(why)) != 0)
         return jsonrpc_error_set(err, JSONRPC_INVALID_PARAMS, "%s.%s", path, why);
     return 0;
+}
+
+static void routes_free(struct vr_route *rs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free((void *)rs[i].mp);
+    free(rs);
 }
 
 int api_get_seq(const struct vr *vr, const json_t *params, int64_t *seq, struct jsonrpc_error *err)
@@ -590,14 +677,14 @@ static int m_route_add_del(struct api *api, json_t *params, json_t **result,
         api_get_seq(vr, params, &seq, err) < 0)
         return err->code;
     n = json_array_size(routes);
-    rs = malloc((n ? n : 1) * sizeof(*rs));
+    rs = calloc(n ? n : 1, sizeof(*rs));
     if (rs == NULL)
         return jsonrpc_error_set(err, JSONRPC_INTERNAL_ERROR, "out of memory for %zu routes", n);
     /* all checked before any is applied */
     json_array_foreach(routes, i, it)
     {
         if ((rc = route_parse(vr, it, i, &rs[i], add, err)) != 0) {
-            free(rs);
+            routes_free(rs, i + 1);
             return rc;
         }
     }
@@ -609,13 +696,13 @@ static int m_route_add_del(struct api *api, json_t *params, json_t **result,
             missing++;
         else {
             /* out of memory half-way: say how far it got, the FIB stays consistent */
-            free(rs);
+            routes_free(rs, n);
             return jsonrpc_error_set(err, JSONRPC_INTERNAL_ERROR,
                                      "routes[%zu]: %s (the %zu before it were applied)", i,
                                      strerror(-rc), i);
         }
     }
-    free(rs);
+    routes_free(rs, n);
     if (seq > 0)
         vr->route_seq = (uint64_t)seq;
     *result =
@@ -650,6 +737,22 @@ static json_t *nh_json(const struct vr *vr, const struct nh *nh)
     return o;
 }
 
+/* A FIB value: a next hop, or a group as {type: unicast, nexthops: [...]}. */
+static json_t *route_json(const struct vr *vr, uint32_t v)
+{
+    const struct nhg *g;
+    json_t *o, *list;
+
+    if (!(v & VR_NHG_BIT))
+        return nh_json(vr, vr_nh(vr, v));
+    g = vr_nhg(vr, v);
+    list = json_array();
+    for (unsigned i = 0; i < g->n; i++)
+        json_array_append_new(list, nh_json(vr, vr_nh(vr, g->nh[i])));
+    o = json_pack("{s:s,s:o}", "type", "unicast", "nexthops", list);
+    return o;
+}
+
 struct list_arg {
     const struct vr *vr;
     json_t *out;
@@ -662,7 +765,7 @@ static int list_one(struct list_arg *a, const struct inet_prefix *p, uint32_t nh
 
     if (json_array_size(a->out) >= a->limit)
         return 1;
-    o = nh_json(a->vr, vr_nh(a->vr, nh));
+    o = route_json(a->vr, nh);
     json_object_set_new(o, "prefix", prefix_json(p));
     json_array_append_new(a->out, o);
     return 0;
@@ -713,17 +816,17 @@ static int m_route_get(void *ctx, json_t *params, json_t **result, struct jsonrp
 {
     static const char *const allowed[] = {"vr", "address", NULL};
     struct api *api = ctx_api(ctx);
-    const struct nh *nh;
     struct inet_addr a;
     struct vr *vr;
+    uint32_t v;
 
     if (check_fields(params, allowed, err) != 0 || (vr = get_vr(api, params, err)) == NULL ||
         jsonrpc_get_addr(params, NULL, "address", true, AF_UNSPEC, &a, err) != 0)
         return err->code;
-    nh = vr_route_lookup(vr, &a);
-    if (nh == NULL)
+    v = vr_route_lookup_id(vr, &a);
+    if (v == VR_NH_NONE)
         return jsonrpc_error_set(err, JSONRPC_NOT_FOUND, "address: no route");
-    *result = nh_json(vr, nh);
+    *result = route_json(vr, v);
     json_object_set_new(*result, "address", addr_json(&a));
     return 0;
 }

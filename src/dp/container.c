@@ -28,7 +28,14 @@ struct shim_route {
     uint32_t gen; /* sync generation that last saw it */
     int usable;   /* converted to r and accepted by vr_route_check() */
     struct vr_route r;
+    struct vr_nexthop *mp; /* a multipath route's next hops (r.mp), or NULL */
 };
+
+static void shim_route_free(struct shim_route *s)
+{
+    free(s->mp);
+    free(s);
+}
 
 struct container {
     char netns[64];
@@ -183,7 +190,7 @@ void container_free(struct dp *dp, struct vr *vr)
 
         for (; r != NULL; r = next) {
             next = r->next;
-            free(r);
+            shim_route_free(r);
         }
     }
     nl_sock_close(c->mon);
@@ -275,10 +282,45 @@ static unsigned shim_hash(const struct inet_prefix *p)
     return (h ^ (h >> 13)) % SHIM_BUCKETS;
 }
 
-/* Kernel route -> VR route. 0, or -EINVAL if the VR cannot carry it. */
-static int shim_convert(struct container *c, const struct nl_route *rt, struct vr_route *r)
+/* One kernel next hop (of a route of family fam) -> x. 0, or -EINVAL. */
+static int shim_nexthop(struct container *c, int fam, int ifindex, int gw_family,
+                        const uint8_t *gw, struct vr_nexthop *x)
 {
+    memset(x, 0, sizeof(*x));
+    x->iface = -1;
+    if (ifindex > 0) {
+        const char *name = nl_link_name(c->mon, ifindex);
+        struct vr_iface *ifc = name != NULL ? vr_iface_find(c->vr, name) : NULL;
+
+        if (ifc == NULL)
+            return -EINVAL; /* lo, or a device the VR does not have */
+        x->iface = ifc->index;
+    }
+    if (gw_family != 0) {
+        if (gw_family != fam)
+            return -EINVAL;
+        x->type = NH_UNICAST;
+        x->gw.family = fam;
+        memcpy(x->gw.u.bytes, gw, fam == AF_INET ? 4 : 16);
+    } else {
+        x->type = NH_CONNECTED;
+        if (x->iface < 0)
+            return -EINVAL;
+    }
+    return 0;
+}
+
+/* Kernel route -> s->r (and s->mp for a multipath route: RTA_MULTIPATH, or a
+ * nexthop group by nhid, which nl has resolved into rt->nh[]). 0, or -EINVAL
+ * if the VR cannot carry it. */
+static int shim_convert(struct container *c, const struct nl_route *rt, struct shim_route *s)
+{
+    struct vr_route *r = &s->r;
+    struct vr_nexthop x;
+
     memset(r, 0, sizeof(*r));
+    free(s->mp);
+    s->mp = NULL;
     r->dst.addr.family = rt->family;
     memcpy(r->dst.addr.u.bytes, rt->dst, rt->family == AF_INET ? 4 : 16);
     r->dst.len = rt->dst_len;
@@ -298,28 +340,26 @@ static int shim_convert(struct container *c, const struct nl_route *rt, struct v
     default:
         return -EINVAL; /* local, broadcast, multicast, throw: not forwarding state */
     }
-    if (rt->n_nexthops == 0)
+    if (rt->n_nexthops == 0 || rt->n_nexthops > VR_ECMP_MAX)
         return -EINVAL;
-    /* ECMP: the data plane keeps one next hop per route for now; the first. */
-    if (rt->nh[0].ifindex > 0) {
-        const char *name = nl_link_name(c->mon, rt->nh[0].ifindex);
-        struct vr_iface *ifc = name != NULL ? vr_iface_find(c->vr, name) : NULL;
-
-        if (ifc == NULL)
-            return -EINVAL; /* lo, or a device the VR does not have */
-        r->iface = ifc->index;
+    if (rt->n_nexthops > 1) {
+        /* ECMP: every next hop (weights are not kept: equal shares) */
+        s->mp = calloc(rt->n_nexthops, sizeof(*s->mp));
+        if (s->mp == NULL)
+            return -ENOMEM;
+        for (unsigned i = 0; i < rt->n_nexthops; i++)
+            if (shim_nexthop(c, rt->family, rt->nh[i].ifindex, rt->nh[i].gw_family, rt->nh[i].gw,
+                             &s->mp[i]) != 0)
+                return -EINVAL;
+        r->mp = s->mp;
+        r->n_mp = rt->n_nexthops;
+        return 0;
     }
-    if (rt->nh[0].gw_family != 0) {
-        if (rt->nh[0].gw_family != rt->family)
-            return -EINVAL;
-        r->type = NH_UNICAST;
-        r->gw.family = rt->family;
-        memcpy(r->gw.u.bytes, rt->nh[0].gw, rt->family == AF_INET ? 4 : 16);
-    } else {
-        r->type = NH_CONNECTED;
-        if (r->iface < 0)
-            return -EINVAL;
-    }
+    if (shim_nexthop(c, rt->family, rt->nh[0].ifindex, rt->nh[0].gw_family, rt->nh[0].gw, &x) != 0)
+        return -EINVAL;
+    r->type = x.type;
+    r->iface = x.iface;
+    r->gw = x.gw;
     return 0;
 }
 
@@ -362,7 +402,7 @@ static void shim_event(enum nl_route_event ev, const struct nl_route *rt, void *
                 *pp = s->next;
                 c->n_routes--;
                 p = s->dst;
-                free(s);
+                shim_route_free(s);
                 shim_select(c, &p);
             }
         }
@@ -380,7 +420,7 @@ static void shim_event(enum nl_route_event ev, const struct nl_route *rt, void *
         if (s != NULL) {
             *pp = s->next;
             c->n_routes--;
-            free(s);
+            shim_route_free(s);
             shim_select(c, &p);
         }
         return;
@@ -399,7 +439,7 @@ static void shim_event(enum nl_route_event ev, const struct nl_route *rt, void *
     }
     s->gen = c->gen;
     s->usable =
-        shim_convert(c, rt, &s->r) == 0 && vr_route_check(c->vr, &s->r, why, sizeof(why)) == 0;
+        shim_convert(c, rt, s) == 0 && vr_route_check(c->vr, &s->r, why, sizeof(why)) == 0;
     if (!s->usable)
         c->refused++;
     shim_select(c, &p);

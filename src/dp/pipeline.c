@@ -16,6 +16,12 @@
  * Neighbour resolution (neigh.h) is done here too: packets wait in the
  * entry's queue while ARP or neighbour solicitations are retried by
  * dp_vr_tick(); answers are learnt from any ARP or NA that reaches us.
+ *
+ * ECMP: a route to a next-hop group sends each flow (addresses, protocol,
+ * and TCP/UDP ports unless a fragment) to the member its hash picks, so a
+ * flow stays on one path. If that member's neighbour is not resolved, the
+ * packet takes the next member that is, and every unresolved member is
+ * asked for, so one dead neighbour does not blackhole its share of flows.
  */
 #include "dp/addr.h"
 #include "dp/dp_impl.h"
@@ -247,6 +253,86 @@ void dp_vr_tick(struct dp *dp, struct vr *vr, uint64_t now)
     struct tick_arg t = {dp, vr, now};
 
     neigh_walk(vr->neigh, neigh_tick_one, &t);
+}
+
+/* ---- ECMP ------------------------------------------------------------------ */
+
+static inline uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 33);
+}
+
+/* The flow's hash: addresses, protocol, and the TCP/UDP ports of an
+ * unfragmented packet (a fragment has no ports after the first, and every
+ * fragment of a packet must take one path). Seeded by the VR's id, so that
+ * routers in a row do not all split flows the same way. */
+uint32_t vr_flow_hash(const struct vr *vr, const struct pkt_info *pi)
+{
+    uint64_t h = (uint64_t)vr->id * 0x9e3779b97f4a7c15ull ^ pi->proto;
+
+    if (pi->l3 == PKT_L3_IPV4) {
+        h ^= (uint64_t)pi->src.v4 << 32 | pi->dst.v4;
+    } else {
+        uint64_t w[4];
+
+        memcpy(w, &pi->src.v6, 16);
+        memcpy(w + 2, &pi->dst.v6, 16);
+        h = mix64(h ^ w[0]) ^ w[1];
+        h = mix64(h ^ w[2]) ^ w[3];
+    }
+    if ((pi->flags & (PKT_F_L4 | PKT_F_FRAG)) == PKT_F_L4 &&
+        (pi->proto == IPPROTO_TCP || pi->proto == IPPROTO_UDP))
+        h ^= ((uint64_t)pi->sport << 16 | pi->dport) << 8;
+    h = mix64(h);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Can nh send now: its interface bound and its neighbour (the gateway, or
+ * dst on a connected next hop) known? If the neighbour was never asked
+ * for, ask for it now. */
+static int nh_ready(struct dp *dp, struct vr *vr, const struct nh *nh, const struct inet_addr *dst)
+{
+    struct vr_iface *ifc = vr->ifaces[nh->iface];
+    const struct inet_addr *a = nh->type == NH_UNICAST ? &nh->gw : dst;
+    struct neigh *e;
+
+    if (ifc == NULL || ifc->port == NULL)
+        return 0;
+    e = neigh_find(vr->neigh, ifc->index, a);
+    if (e == NULL) {
+        e = neigh_get(vr->neigh, ifc->index, a);
+        if (e != NULL) {
+            e->probes = 1;
+            e->probe_ns = dp_now(dp);
+            neigh_solicit(dp, ifc, a, NULL);
+        }
+        return 0;
+    }
+    return e->state != NEIGH_INCOMPLETE;
+}
+
+/* The member of group v that this packet takes. */
+static const struct nh *nhg_select(struct dp *dp, struct vr *vr, uint32_t v,
+                                   const struct pkt_info *pi, const struct inet_addr *dst)
+{
+    const struct nhg *g = vr_nhg(vr, v);
+    unsigned first = vr_nhg_slot(g, vr_flow_hash(vr, pi));
+    const struct nh *pick = &vr->nhs[g->nh[first]], *alt = NULL;
+
+    if (nh_ready(dp, vr, pick, dst))
+        return pick;
+    /* its neighbour is unresolved or failed: the next member that can send */
+    for (unsigned k = 1; k < g->n; k++) {
+        const struct nh *o = &vr->nhs[g->nh[(first + k) % g->n]];
+
+        if (nh_ready(dp, vr, o, dst) && alt == NULL)
+            alt = o;
+    }
+    return alt != NULL ? alt : pick; /* none: queue on the flow's own, being asked for */
 }
 
 /* ---- ICMP errors ----------------------------------------------------------- */
@@ -493,7 +579,15 @@ static void route(struct dp *dp, struct vr_iface *in, struct pbuf *b, const stru
                   const struct inet_addr *dst)
 {
     int v4 = pi->l3 == PKT_L3_IPV4;
-    const struct nh *nh = vr_route_lookup(in->vr, dst);
+    uint32_t id = vr_route_lookup_id(in->vr, dst);
+    const struct nh *nh;
+
+    if (id == VR_NH_NONE)
+        nh = NULL;
+    else if (!(id & VR_NHG_BIT))
+        nh = vr_nh(in->vr, id);
+    else
+        nh = nhg_select(dp, in->vr, id, pi, dst);
 
     if (nh != NULL && nh->type == NH_LOCAL) {
         punt(dp, in, b, pi);

@@ -5,6 +5,11 @@
  * one entry, and the FIB stores its index. An entry whose last route went
  * away keeps its slot and its place in the index, so the next route via the
  * same gateway finds it again.
+ *
+ * Next-hop groups (ECMP) work the same way, keyed by their sorted members.
+ * A group in use holds one reference on each member; when its last route
+ * goes, it gives them back and keeps its slot, so that deleting every route
+ * brings every next hop's count back to 0.
  */
 #include "dp/vr.h"
 #include "dp/addr.h"
@@ -117,6 +122,109 @@ static void nh_put(struct vr *vr, uint32_t i)
         vr->nhs[i].refcnt--;
 }
 
+/* ---- next-hop groups ---------------------------------------------------------- */
+
+static uint64_t nhg_hash(const uint32_t *m, unsigned n)
+{
+    uint64_t h = 1469598103934665603ull ^ n;
+
+    for (unsigned i = 0; i < n; i++)
+        h = (h ^ m[i]) * 1099511628211ull;
+    return h ^ (h >> 29);
+}
+
+static int nhg_index_grow(struct vr *vr)
+{
+    uint32_t size = vr->nhg_index != NULL ? (vr->nhg_index->mask + 1) * 2 : 16;
+    struct nh_index *ix = calloc(1, sizeof(*ix) + size * sizeof(uint32_t));
+
+    if (ix == NULL)
+        return -ENOMEM;
+    ix->mask = size - 1;
+    for (uint32_t i = 0; i < vr->n_nhgs; i++) {
+        uint32_t s = (uint32_t)nhg_hash(vr->nhgs[i].nh, vr->nhgs[i].n) & ix->mask;
+
+        while (ix->slots[s] != 0)
+            s = (s + 1) & ix->mask;
+        ix->slots[s] = i + 1;
+        ix->used++;
+    }
+    free(vr->nhg_index);
+    vr->nhg_index = ix;
+    return 0;
+}
+
+/* The FIB value of the group of members m[0..n) (ascending, distinct, n >= 2),
+ * made if new. Takes a reference to the group; the caller's references to
+ * the members become the group's if it was not in use, and are given back
+ * otherwise. */
+static int nhg_get(struct vr *vr, const uint32_t *m, unsigned n, uint32_t *out)
+{
+    struct nhg *g;
+    uint32_t s;
+
+    if ((vr->nhg_index == NULL || (vr->nhg_index->used + 1) * 2 > vr->nhg_index->mask + 1) &&
+        nhg_index_grow(vr) != 0)
+        return -ENOMEM;
+    s = (uint32_t)nhg_hash(m, n) & vr->nhg_index->mask;
+    while (vr->nhg_index->slots[s] != 0) {
+        g = &vr->nhgs[vr->nhg_index->slots[s] - 1];
+        if (g->n == n && memcmp(g->nh, m, n * sizeof(*m)) == 0) {
+            if (g->refcnt++ > 0)
+                for (unsigned i = 0; i < n; i++)
+                    nh_put(vr, m[i]);
+            *out = (vr->nhg_index->slots[s] - 1) | VR_NHG_BIT;
+            return 0;
+        }
+        s = (s + 1) & vr->nhg_index->mask;
+    }
+    if (vr->n_nhgs == vr->cap_nhgs) {
+        uint32_t cap = vr->cap_nhgs ? vr->cap_nhgs * 2 : 8;
+        struct nhg *v;
+
+        if (cap >= VR_NHG_BIT || (v = realloc(vr->nhgs, cap * sizeof(*v))) == NULL)
+            return -ENOMEM;
+        vr->nhgs = v;
+        vr->cap_nhgs = cap;
+    }
+    g = &vr->nhgs[vr->n_nhgs];
+    memset(g, 0, sizeof(*g));
+    g->refcnt = 1;
+    g->n = (uint16_t)n;
+    memcpy(g->nh, m, n * sizeof(*m));
+    vr->nhg_index->slots[s] = vr->n_nhgs + 1;
+    vr->nhg_index->used++;
+    *out = vr->n_nhgs++ | VR_NHG_BIT;
+    return 0;
+}
+
+/* Release a FIB value's reference: a next hop's, or a group's (and with
+ * its last, the group's references to its members). */
+static void ref_put(struct vr *vr, uint32_t v)
+{
+    struct nhg *g;
+
+    if (!(v & VR_NHG_BIT)) {
+        nh_put(vr, v);
+        return;
+    }
+    if ((v & ~VR_NHG_BIT) >= vr->n_nhgs)
+        return;
+    g = &vr->nhgs[v & ~VR_NHG_BIT];
+    if (g->refcnt > 0 && --g->refcnt == 0)
+        for (unsigned i = 0; i < g->n; i++)
+            nh_put(vr, g->nh[i]);
+}
+
+size_t vr_nhg_count(const struct vr *vr)
+{
+    size_t n = 0;
+
+    for (uint32_t i = 0; i < vr->n_nhgs; i++)
+        n += vr->nhgs[i].refcnt > 0;
+    return n;
+}
+
 struct vr *vr_create(struct dp *dp, const char *name, uint32_t id, char *err, size_t errlen)
 {
     struct vr *vr;
@@ -170,6 +278,8 @@ void vr_free(struct vr *vr)
     fib6_free(vr->fib6);
     free(vr->nhs);
     free(vr->nh_index);
+    free(vr->nhgs);
+    free(vr->nhg_index);
     free(vr);
 }
 
@@ -216,7 +326,7 @@ static int fib_set(struct vr *vr, const struct inet_prefix *p, uint32_t nh)
         rc = fib6_route_add(vr->fib6, p->addr.u.bytes, (uint8_t)p->len, nh);
     }
     if (rc == 0 && had)
-        nh_put(vr, old);
+        ref_put(vr, old);
     return rc;
 }
 
@@ -239,7 +349,7 @@ static int fib_unset(struct vr *vr, const struct inet_prefix *p)
     else
         rc = fib6_route_del(vr->fib6, p->addr.u.bytes, (uint8_t)p->len);
     if (rc == 0)
-        nh_put(vr, old);
+        ref_put(vr, old);
     return rc;
 }
 
@@ -374,12 +484,26 @@ struct iface_walk {
     size_t n, cap;
 };
 
+static int nh_on_iface(const struct nh *h, uint16_t iface)
+{
+    return h->iface == iface &&
+           (h->type == NH_UNICAST || h->type == NH_CONNECTED || h->type == NH_LOCAL);
+}
+
+/* A multipath route goes when any of its next hops' interfaces goes, as in the kernel. */
 static int collect(struct iface_walk *w, int family, const void *addr, uint8_t len, uint32_t nh)
 {
-    const struct nh *h = &w->vr->nhs[nh];
+    int on = 0;
 
-    if (h->iface != w->iface ||
-        (h->type != NH_UNICAST && h->type != NH_CONNECTED && h->type != NH_LOCAL))
+    if (nh & VR_NHG_BIT) {
+        const struct nhg *g = vr_nhg(w->vr, nh);
+
+        for (unsigned i = 0; i < g->n; i++)
+            on |= nh_on_iface(&w->vr->nhs[g->nh[i]], w->iface);
+    } else {
+        on = nh_on_iface(&w->vr->nhs[nh], w->iface);
+    }
+    if (!on)
         return 0;
     if (w->n == w->cap) {
         size_t cap = w->cap ? w->cap * 2 : 64;
@@ -550,36 +674,34 @@ static int route_check_dst(const struct vr_route *r, char *err, size_t errlen)
     return 0;
 }
 
-/* The next-hop part of vr_route_check(): depends on the route's type, iface,
- * gw and the family of its destination only. */
-static int route_check_nh(const struct vr *vr, const struct vr_route *r, char *err, size_t errlen)
+/* One next hop of a route to a destination of family fam. */
+static int nexthop_check(const struct vr *vr, int fam, const struct vr_nexthop *x, char *err,
+                         size_t errlen)
 {
-    int fam = r->dst.addr.family;
-
-    if (r->iface >= VR_IFACES_MAX || (r->iface >= 0 && vr->ifaces[r->iface] == NULL)) {
+    if (x->iface >= VR_IFACES_MAX || (x->iface >= 0 && vr->ifaces[x->iface] == NULL)) {
         snprintf(err, errlen, "dev: no such interface");
         return -EINVAL;
     }
-    switch (r->type) {
+    switch (x->type) {
     case NH_UNICAST:
-        if (r->gw.family != fam) {
+        if (x->gw.family != fam) {
             snprintf(err, errlen, "via: must be an %s address", fam == AF_INET ? "IPv4" : "IPv6");
             return -EINVAL;
         }
-        if (r->iface < 0 && connected_iface(vr, &r->gw) == NULL) {
+        if (x->iface < 0 && connected_iface(vr, &x->gw) == NULL) {
             snprintf(err, errlen,
                      "via: not on a connected subnet of VR %s (give dev, or add the "
                      "interface first)",
                      vr->name);
             return -EINVAL;
         }
-        if (vr_addr_owner(vr, &r->gw) != NULL) {
+        if (vr_addr_owner(vr, &x->gw) != NULL) {
             snprintf(err, errlen, "via: is an address of VR %s itself", vr->name);
             return -EINVAL;
         }
         break;
     case NH_CONNECTED:
-        if (r->iface < 0) {
+        if (x->iface < 0) {
             snprintf(err, errlen, "dev: a route without via needs dev");
             return -EINVAL;
         }
@@ -595,6 +717,36 @@ static int route_check_nh(const struct vr *vr, const struct vr_route *r, char *e
     return 0;
 }
 
+/* The next-hop part of vr_route_check(): depends on the route's next hops
+ * and the family of its destination only. */
+static int route_check_nh(const struct vr *vr, const struct vr_route *r, char *err, size_t errlen)
+{
+    int fam = r->dst.addr.family;
+    char why[200];
+
+    if (r->n_mp == 0) {
+        struct vr_nexthop x = {.type = r->type, .gw = r->gw, .iface = r->iface};
+
+        return nexthop_check(vr, fam, &x, err, errlen);
+    }
+    if (r->n_mp > VR_ECMP_MAX || r->mp == NULL) {
+        snprintf(err, errlen, "nexthops: %u next hops; at most %d", r->n_mp, VR_ECMP_MAX);
+        return -EINVAL;
+    }
+    for (unsigned i = 0; i < r->n_mp; i++) {
+        if (r->mp[i].type != NH_UNICAST && r->mp[i].type != NH_CONNECTED) {
+            snprintf(err, errlen, "nexthops[%u].type: a next hop of several is via and/or dev",
+                     i);
+            return -EINVAL;
+        }
+        if (nexthop_check(vr, fam, &r->mp[i], why, sizeof(why)) != 0) {
+            snprintf(err, errlen, "nexthops[%u].%s", i, why);
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
 int vr_route_check(const struct vr *vr, const struct vr_route *r, char *err, size_t errlen)
 {
     int rc = route_check_dst(r, err, errlen);
@@ -602,25 +754,72 @@ int vr_route_check(const struct vr *vr, const struct vr_route *r, char *err, siz
     return rc != 0 ? rc : route_check_nh(vr, r, err, errlen);
 }
 
-int vr_route_add(struct vr *vr, const struct vr_route *r)
+/* The next hop (type, iface, gw) of a checked route, with its reference taken. */
+static int nexthop_ref(struct vr *vr, const struct vr_nexthop *x, uint32_t *out)
 {
     uint16_t iface = 0;
+
+    if (x->iface >= 0)
+        iface = (uint16_t)x->iface;
+    else if (x->type == NH_UNICAST)
+        iface = connected_iface(vr, &x->gw)->index;
+    return nh_get(vr, (uint8_t)x->type, iface, x->type == NH_UNICAST ? &x->gw : NULL, out);
+}
+
+/* The FIB value of a checked route's next hop or group, with its reference taken. */
+static int route_ref(struct vr *vr, const struct vr_route *r, uint32_t *out)
+{
+    uint32_t m[VR_ECMP_MAX], x;
+    unsigned n = 0;
+    int rc = 0;
+
+    if (r->n_mp == 0) {
+        struct vr_nexthop one = {.type = r->type, .gw = r->gw, .iface = r->iface};
+
+        return nexthop_ref(vr, &one, out);
+    }
+    for (unsigned i = 0; i < r->n_mp && rc == 0; i++) {
+        unsigned j;
+
+        if ((rc = nexthop_ref(vr, &r->mp[i], &x)) != 0)
+            break;
+        /* insert into m[], ascending; a duplicate counts once */
+        for (j = 0; j < n && m[j] < x; j++)
+            ;
+        if (j < n && m[j] == x) {
+            nh_put(vr, x);
+            continue;
+        }
+        memmove(m + j + 1, m + j, (n - j) * sizeof(*m));
+        m[j] = x;
+        n++;
+    }
+    if (rc == 0 && n == 1) {
+        *out = m[0];
+        return 0;
+    }
+    if (rc == 0)
+        rc = nhg_get(vr, m, n, out);
+    if (rc != 0)
+        for (unsigned j = 0; j < n; j++)
+            nh_put(vr, m[j]);
+    return rc;
+}
+
+int vr_route_add(struct vr *vr, const struct vr_route *r)
+{
     uint32_t nh;
     int rc;
 
     /* The VR's own local and connected routes outrank anything else. */
     if (prefix_is_own(vr, &r->dst))
         return 0;
-    if (r->iface >= 0)
-        iface = (uint16_t)r->iface;
-    else if (r->type == NH_UNICAST)
-        iface = connected_iface(vr, &r->gw)->index;
-    rc = nh_get(vr, (uint8_t)r->type, iface, r->type == NH_UNICAST ? &r->gw : NULL, &nh);
+    rc = route_ref(vr, r, &nh);
     if (rc != 0)
         return rc;
     rc = fib_set(vr, &r->dst, nh);
     if (rc != 0)
-        nh_put(vr, nh);
+        ref_put(vr, nh);
     return rc;
 }
 
@@ -631,12 +830,21 @@ int vr_route_del(struct vr *vr, const struct inet_prefix *dst)
     return fib_unset(vr, dst);
 }
 
+uint32_t vr_route_lookup_id(const struct vr *vr, const struct inet_addr *a)
+{
+    return a->family == AF_INET ? fib4_lookup(vr->fib4, ntohl(a->u.v4.s_addr))
+                                : fib6_lookup(vr->fib6, a->u.bytes);
+}
+
 const struct nh *vr_route_lookup(const struct vr *vr, const struct inet_addr *a)
 {
-    uint32_t nh = a->family == AF_INET ? fib4_lookup(vr->fib4, ntohl(a->u.v4.s_addr))
-                                       : fib6_lookup(vr->fib6, a->u.bytes);
+    uint32_t nh = vr_route_lookup_id(vr, a);
 
-    return nh == FIB_NH_NONE ? NULL : &vr->nhs[nh];
+    if (nh == FIB_NH_NONE)
+        return NULL;
+    if (nh & VR_NHG_BIT)
+        nh = vr_nhg(vr, nh)->nh[0];
+    return &vr->nhs[nh];
 }
 
 size_t vr_route_count(const struct vr *vr, int family)
@@ -658,7 +866,7 @@ size_t vr_route_count(const struct vr *vr, int family)
 /* Same next hop (and so the same checks and the same nh entry)? */
 static int same_nh(const struct vr_route *a, const struct vr_route *b)
 {
-    return a->type == b->type && a->iface == b->iface && a->dst.addr.family == b->dst.addr.family &&
+    return a->n_mp == 0 && b->n_mp == 0 && a->type == b->type && a->iface == b->iface && a->dst.addr.family == b->dst.addr.family &&
            (a->type != NH_UNICAST || addr_equal(&a->gw, &b->gw));
 }
 
@@ -804,7 +1012,7 @@ static int dedup4(struct vr *vr, struct fib4_route *r, size_t *n)
         while (t[s] != 0 && key4(&r[t[s] - 1]) != k)
             s = (s + 1) & mask;
         if (t[s] != 0) {
-            nh_put(vr, r[t[s] - 1].nh);
+            ref_put(vr, r[t[s] - 1].nh);
             r[t[s] - 1].nh = r[i].nh;
         } else {
             r[m] = r[i];
@@ -831,7 +1039,7 @@ static int dedup6(struct vr *vr, struct fib6_route *r, size_t *n)
         while (t[s] != 0 && !eq6(&r[t[s] - 1], &r[i]))
             s = (s + 1) & mask;
         if (t[s] != 0) {
-            nh_put(vr, r[t[s] - 1].nh);
+            ref_put(vr, r[t[s] - 1].nh);
             r[t[s] - 1].nh = r[i].nh;
         } else {
             r[m] = r[i];
@@ -862,9 +1070,9 @@ static int apply4(struct vr *vr, struct fib4_route *r, size_t n)
         if (rc == 0 ||
             (fib4_route_get(vr->fib4, r[i].addr, r[i].len, &cur) == 0 && cur == r[i].nh)) {
             if (old[i] != FIB_NH_NONE)
-                nh_put(vr, old[i]);
+                ref_put(vr, old[i]);
         } else {
-            nh_put(vr, r[i].nh);
+            ref_put(vr, r[i].nh);
         }
     }
     free(old);
@@ -886,9 +1094,9 @@ static int apply6(struct vr *vr, struct fib6_route *r, size_t n)
         if (rc == 0 ||
             (fib6_route_get(vr->fib6, r[i].addr, r[i].len, &cur) == 0 && cur == r[i].nh)) {
             if (old[i] != FIB_NH_NONE)
-                nh_put(vr, old[i]);
+                ref_put(vr, old[i]);
         } else {
-            nh_put(vr, r[i].nh);
+            ref_put(vr, r[i].nh);
         }
     }
     free(old);
@@ -920,17 +1128,11 @@ int vr_route_add_batch(struct vr *vr, const struct vr_route *rs, size_t n)
         if (last != NULL && same_nh(last, r)) {
             vr->nhs[last_nh].refcnt++;
         } else {
-            uint16_t iface = 0;
-
-            if (r->iface >= 0)
-                iface = (uint16_t)r->iface;
-            else if (r->type == NH_UNICAST)
-                iface = connected_iface(vr, &r->gw)->index;
-            rc = nh_get(vr, (uint8_t)r->type, iface, r->type == NH_UNICAST ? &r->gw : NULL,
-                        &last_nh);
+            rc = route_ref(vr, r, &last_nh);
             if (rc != 0)
                 break;
-            last = r;
+            /* only a single next hop is shared by the next route's refcnt++ */
+            last = r->n_mp == 0 ? r : NULL;
         }
         if (r->dst.addr.family == AF_INET)
             r4[n4++] = (struct fib4_route){
@@ -948,16 +1150,16 @@ int vr_route_add_batch(struct vr *vr, const struct vr_route *rs, size_t n)
     if (rc != 0) {
         /* nothing applied: give back the references taken */
         for (size_t i = 0; i < n4; i++)
-            nh_put(vr, r4[i].nh);
+            ref_put(vr, r4[i].nh);
         for (size_t i = 0; i < n6; i++)
-            nh_put(vr, r6[i].nh);
+            ref_put(vr, r6[i].nh);
     } else {
         rc = apply4(vr, r4, n4);
         if (rc == 0)
             rc = apply6(vr, r6, n6);
         else
             for (size_t i = 0; i < n6; i++)
-                nh_put(vr, r6[i].nh);
+                ref_put(vr, r6[i].nh);
     }
     free(r4);
     free(r6);

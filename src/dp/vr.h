@@ -6,6 +6,13 @@
  * data-plane hypervisor API (api.c) or the netlink shim (shim.c); packets
  * go through it in pipeline.c.
  *
+ * ECMP: a route may have up to VR_ECMP_MAX next hops, a next-hop group
+ * (struct nhg). Groups are deduplicated and reference-counted like next
+ * hops, and hold a reference on each member. A FIB value with VR_NHG_BIT
+ * set is a group's index in vr->nhgs; without it, a next hop's in vr->nhs,
+ * so a single-path route costs the forwarding path one untaken branch.
+ * The pipeline picks a member by a hash of the flow (vr_nhg_pick()).
+ *
  * Routes a VR has of its own: each interface address gives a local route
  * (/32 or /128: packets to it are punted to the container) and a connected
  * route for its subnet. These outrank routes from the API for the same
@@ -26,12 +33,16 @@
 #define VR_IFACES_MAX 64
 #define VR_ADDRS_MAX  16
 #define VR_IFNAME_MAX 15
+#define VR_ECMP_MAX   16          /* next hops of one route */
+#define VR_NHG_BIT    0x80000000u /* in a FIB value: a group, not a next hop */
+#define VR_NH_NONE    UINT32_MAX  /* no route (FIB_NH_NONE) */
 
 struct dp;
 struct port;
 struct fib4;
 struct fib6;
 struct neigh_table;
+struct pkt_info;
 
 enum nh_type {
     NH_UNICAST,     /* via a gateway on iface */
@@ -48,6 +59,13 @@ struct nh {
     uint16_t iface; /* index in vr->ifaces, for UNICAST/CONNECTED/LOCAL */
     struct inet_addr gw;
     uint32_t refcnt; /* routes using it; 0 = free slot */
+};
+
+/* A next-hop group: the members' indices in vr->nhs, ascending, distinct. */
+struct nhg {
+    uint32_t refcnt; /* routes using it; 0 = unused (the members' references are released) */
+    uint16_t n;      /* 2..VR_ECMP_MAX */
+    uint32_t nh[VR_ECMP_MAX];
 };
 
 struct vr_iface {
@@ -73,6 +91,9 @@ struct vr {
     struct nh *nhs;
     uint32_t n_nhs, cap_nhs;
     struct nh_index *nh_index; /* dedup: (type, iface, gw) -> nh */
+    struct nhg *nhgs;
+    uint32_t n_nhgs, cap_nhgs;
+    struct nh_index *nhg_index; /* dedup: members -> nhg */
     struct vr_iface *ifaces[VR_IFACES_MAX];
     struct neigh_table *neigh;
     uint64_t route_seq;   /* last sequence number applied through the API */
@@ -82,12 +103,24 @@ struct vr {
     struct counters st;
 };
 
+/* One next hop of a multipath route: UNICAST (gw, iface or -1) or CONNECTED (iface). */
+struct vr_nexthop {
+    enum nh_type type;
+    struct inet_addr gw;
+    int iface;
+};
+
 /* A route as the API and the shim give it. */
 struct vr_route {
     struct inet_prefix dst;
     enum nh_type type;
     struct inet_addr gw; /* UNICAST: family != 0 */
     int iface;           /* -1: found from gw's connected subnet */
+    /* ECMP: n_mp > 0 next hops in mp[] (the caller's memory) instead of
+     * type, gw and iface. Duplicates count once; one distinct next hop is a
+     * single-path route. */
+    unsigned n_mp;
+    const struct vr_nexthop *mp;
 };
 
 /* Create an empty VR. NULL with err set. */
@@ -123,13 +156,33 @@ int vr_route_check_batch(const struct vr *vr, const struct vr_route *rs, size_t 
 int vr_route_add_batch(struct vr *vr, const struct vr_route *rs, size_t n);
 int vr_route_del_batch(struct vr *vr, const struct vr_route *rs, size_t n, size_t *deleted);
 
-/* The next hop for index i (from a FIB lookup). */
+/* The next hop for index i (a FIB value without VR_NHG_BIT). */
 static inline const struct nh *vr_nh(const struct vr *vr, uint32_t i)
 {
     return &vr->nhs[i];
 }
 
-/* Longest-prefix match: the next hop, or NULL. */
+/* The group for a FIB value with VR_NHG_BIT. */
+static inline const struct nhg *vr_nhg(const struct vr *vr, uint32_t v)
+{
+    return &vr->nhgs[v & ~VR_NHG_BIT];
+}
+
+/* The position in g of the member a flow with this hash takes. */
+static inline unsigned vr_nhg_slot(const struct nhg *g, uint32_t hash)
+{
+    return (unsigned)(((uint64_t)hash * g->n) >> 32);
+}
+
+/* A packet's flow hash for choosing a group member (pipeline.c): addresses,
+ * protocol, TCP/UDP ports unless a fragment, seeded by the VR's id. */
+uint32_t vr_flow_hash(const struct vr *vr, const struct pkt_info *pi);
+
+/* Longest-prefix match: the FIB value (a next hop, or a group with
+ * VR_NHG_BIT), or VR_NH_NONE. */
+uint32_t vr_route_lookup_id(const struct vr *vr, const struct inet_addr *a);
+
+/* Longest-prefix match: the next hop (a group's first member), or NULL. */
 const struct nh *vr_route_lookup(const struct vr *vr, const struct inet_addr *a);
 
 /* Is a one of the VR's addresses (any interface)? The interface, or NULL. */
@@ -140,5 +193,7 @@ int vr_iface_source(const struct vr_iface *ifc, int family, struct inet_addr *ou
 
 /* Route counts. */
 size_t vr_route_count(const struct vr *vr, int family);
+/* Groups in use (refcnt > 0). */
+size_t vr_nhg_count(const struct vr *vr);
 
 #endif

@@ -31,9 +31,14 @@ enum fp_state {
     FP_RUN,
 };
 
+/* A change owns more[] (an ECMP route's next hops after the first): moving
+ * a change (memcpy between the FIFO and the batch in flight) moves it;
+ * change_release() frees it where a change is dropped. */
 struct change {
     struct inet_prefix prefix;
-    struct rib_nh nh; /* the first next hop (vroomd has one per route) */
+    struct rib_nh nh;    /* the first next hop */
+    struct rib_nh *more; /* ECMP: nh 2..n_nh, or NULL */
+    uint16_t n_nh;
     bool del;
 };
 
@@ -111,18 +116,37 @@ static size_t q_size(const struct fibpush *fp)
     return fp->q_len - fp->q_head;
 }
 
+static void changes_release(struct change *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(c[i].more);
+        c[i].more = NULL;
+    }
+}
+
 static void q_clear(struct fibpush *fp)
 {
+    changes_release(fp->q + fp->q_head, q_size(fp));
     fp->q_head = fp->q_len = 0;
 }
 
-static void change_make(struct change *c, const struct inet_prefix *p, const struct rib_nhg *g)
+/* 0, or -ENOMEM (for the next hops of an ECMP route). */
+static int change_make(struct change *c, const struct inet_prefix *p, const struct rib_nhg *g)
 {
     memset(c, 0, sizeof(*c));
     c->prefix = *p;
     c->del = g == NULL;
-    if (g != NULL)
-        c->nh = g->nh[0];
+    if (g == NULL)
+        return 0;
+    c->nh = g->nh[0];
+    c->n_nh = g->n;
+    if (g->n > 1) {
+        c->more = malloc((g->n - 1u) * sizeof(*c->more));
+        if (c->more == NULL)
+            return -ENOMEM;
+        memcpy(c->more, g->nh + 1, (g->n - 1u) * sizeof(*c->more));
+    }
+    return 0;
 }
 
 static void on_change(void *ctx, const struct rib_change *rc)
@@ -134,8 +158,8 @@ static void on_change(void *ctx, const struct rib_change *rc)
         return; /* same forwarding: a metric or source change only */
     if (!fp->synced)
         return; /* the full resync to come reads the RIB */
-    change_make(&c, rc->prefix, rc->new_nh);
-    if (q_push(fp, &c) != 0) {
+    if (change_make(&c, rc->prefix, rc->new_nh) != 0 || q_push(fp, &c) != 0) {
+        changes_release(&c, 1);
         log_warnx("fibpush: %zu changes queued: dropping them for a full resync", q_size(fp));
         q_clear(fp);
         fp->synced = false;
@@ -198,9 +222,20 @@ static int call(struct fibpush *fp, const char *method, json_t *params)
     return 0;
 }
 
+/* via and dev of a unicast next hop into o. */
+static void nh_fields(json_t *o, const struct rib_nh *nh)
+{
+    char a[INET_ADDR_STRLEN];
+
+    if (nh->family != 0)
+        json_object_set_new(o, "via", json_string(inet_ntop(nh->family, nh->gw, a, sizeof(a))));
+    if (nh->dev[0] != '\0')
+        json_object_set_new(o, "dev", json_string(nh->dev));
+}
+
 static json_t *route_obj(const struct change *c)
 {
-    char p[INET_PREFIX_STRLEN], a[INET_ADDR_STRLEN];
+    char p[INET_PREFIX_STRLEN];
     json_t *o = json_pack("{s:s}", "prefix", inet_prefix_format(&c->prefix, p, sizeof(p)));
 
     if (c->del)
@@ -209,10 +244,20 @@ static json_t *route_obj(const struct change *c)
         json_object_set_new(o, "type", json_string(rib_nh_type_name(c->nh.type)));
         return o;
     }
-    if (c->nh.family != 0)
-        json_object_set_new(o, "via", json_string(inet_ntop(c->nh.family, c->nh.gw, a, sizeof(a))));
-    if (c->nh.dev[0] != '\0')
-        json_object_set_new(o, "dev", json_string(c->nh.dev));
+    if (c->n_nh > 1 && c->more != NULL) {
+        /* ECMP: route.add's nexthops, every next hop of the best route */
+        json_t *list = json_array();
+
+        for (unsigned i = 0; i < c->n_nh; i++) {
+            json_t *x = json_object();
+
+            nh_fields(x, i == 0 ? &c->nh : &c->more[i - 1]);
+            json_array_append_new(list, x);
+        }
+        json_object_set_new(o, "nexthops", list);
+        return o;
+    }
+    nh_fields(o, &c->nh);
     return o;
 }
 
@@ -263,6 +308,7 @@ static void pump(struct fibpush *fp)
 
 static void batch_done(struct fibpush *fp)
 {
+    changes_release(fp->inflight.c, fp->inflight.n);
     free(fp->inflight.c);
     memset(&fp->inflight, 0, sizeof(fp->inflight));
 }
@@ -286,6 +332,7 @@ static void batch_requeue(struct fibpush *fp)
     fp->q = v;
     fp->q_head = 0;
     fp->q_len = fp->q_cap = rest + b->n;
+    b->n = 0; /* its changes (and their next hops) are the FIFO's now */
     batch_done(fp);
 }
 
@@ -299,9 +346,10 @@ static int resync_add(void *ctx, const struct rib_route_info *r)
     struct resync *rs = ctx;
     struct change c;
 
-    change_make(&c, &r->prefix, r->resolved);
-    if (q_push(rs->fp, &c) != 0)
+    if (change_make(&c, &r->prefix, r->resolved) != 0 || q_push(rs->fp, &c) != 0) {
+        changes_release(&c, 1);
         return rs->rc = -ENOMEM;
+    }
     return 0;
 }
 
@@ -620,6 +668,7 @@ void fibpush_free(struct fibpush *fp)
     fp_close(fp);
     ev_timer_stop(fp->loop, &fp->retry);
     batch_done(fp);
+    q_clear(fp);
     free(fp->q);
     free(fp->out);
     free(fp->in);
