@@ -398,6 +398,101 @@ static void test_bulk_file(void **state)
     unlink(path);
 }
 
+/* 10. ECMP: route.add with nexthops; route.get/list show every member;
+ *     a bad member is refused with its path and nothing of the call applied. */
+static void test_route_ecmp(void **state)
+{
+    json_t *r, *l, *x;
+    long long before;
+    size_t i;
+    char req[2048];
+    int n = 0;
+
+    (void)state;
+    json_decref(ok("route.add",
+                   "{\"vr\":\"r1\",\"routes\":[{\"prefix\":\"10.40.0.0/16\",\"nexthops\":["
+                   "{\"via\":\"10.0.1.2\"},{\"via\":\"10.0.2.2\",\"dev\":\"eth1\"}]}]}"));
+    r = ok("route.get", "{\"vr\":\"r1\",\"address\":\"10.40.3.3\"}");
+    assert_string_equal(json_string_value(json_object_get(r, "type")), "unicast");
+    assert_null(json_object_get(r, "via"));
+    l = json_object_get(r, "nexthops");
+    assert_int_equal(json_array_size(l), 2);
+    json_array_foreach(l, i, x)
+    {
+        const char *via = json_string_value(json_object_get(x, "via"));
+        const char *dev = json_string_value(json_object_get(x, "dev"));
+
+        assert_non_null(via);
+        assert_non_null(dev);
+        n += strcmp(via, "10.0.1.2") == 0 && strcmp(dev, "eth0") == 0;
+        n += strcmp(via, "10.0.2.2") == 0 && strcmp(dev, "eth1") == 0;
+    }
+    assert_int_equal(n, 2);
+    json_decref(r);
+    r = ok("route.list", "{\"vr\":\"r1\",\"family\":\"ipv4\"}");
+    n = 0;
+    json_array_foreach(r, i, x) if (strcmp(json_string_value(json_object_get(x, "prefix")),
+                                           "10.40.0.0/16") == 0) n +=
+        (int)json_array_size(json_object_get(x, "nexthops"));
+    assert_int_equal(n, 2);
+    json_decref(r);
+    r = ok("vr.show", "{\"name\":\"r1\"}");
+    assert_int_equal(json_integer_value(json_object_get(r, "next_hop_groups")), 1);
+    json_decref(r);
+    /* a one-member list is a plain route */
+    json_decref(ok("route.add", "{\"vr\":\"r1\",\"routes\":[{\"prefix\":\"10.41.0.0/16\","
+                                "\"nexthops\":[{\"via\":\"10.0.2.2\"}]}]}"));
+    r = ok("route.get", "{\"vr\":\"r1\",\"address\":\"10.41.0.1\"}");
+    assert_string_equal(json_string_value(json_object_get(r, "via")), "10.0.2.2");
+    json_decref(r);
+
+    /* bad members: the field named, nothing of the call applied */
+    before = routes4();
+#define BAD(nh, msg)                                                                               \
+    do {                                                                                           \
+        snprintf(req, sizeof(req),                                                                 \
+                 "{\"vr\":\"r1\",\"routes\":[{\"prefix\":\"10.50.0.0/16\",\"via\":\"10.0.1.2\"},"     \
+                 "{\"prefix\":\"10.51.0.0/16\",%s}]}",                                               \
+                 nh);                                                                              \
+        refused("route.add", req, JSONRPC_INVALID_PARAMS, msg);                                   \
+    } while (0)
+    BAD("\"nexthops\":[{\"via\":\"10.0.1.2\"},{\"via\":\"10.9.9.9\"}]",
+        "routes[1].nexthops[1].via: not on a connected subnet");
+    BAD("\"nexthops\":[{\"via\":\"10.0.1.2\"},{\"dev\":\"eth7\"}]",
+        "routes[1].nexthops[1].dev: VR r1 has no interface eth7");
+    BAD("\"nexthops\":[{\"via\":\"10.0.1.2\"},{}]", "routes[1].nexthops[1]: a next hop needs via");
+    BAD("\"nexthops\":[{\"via\":\"10.0.1.2\"},{\"via\":\"10.0.1.2\"}]",
+        "routes[1].nexthops[1]: the same next hop as nexthops[0]");
+    BAD("\"nexthops\":[{\"via\":\"10.0.1.2\",\"type\":\"blackhole\"}]",
+        "routes[1].nexthops[0].type: unknown field");
+    BAD("\"nexthops\":[{\"via\":\"2001:db8:1::2\"}]", "routes[1].nexthops[0].via");
+    BAD("\"nexthops\":[]", "routes[1].nexthops: must hold 1-16 next hops");
+    BAD("\"nexthops\":[{\"via\":\"10.0.1.2\"}],\"via\":\"10.0.2.2\"",
+        "routes[1].nexthops: instead of via, dev and type");
+    BAD("\"nexthops\":{\"via\":\"10.0.1.2\"}", "routes[1].nexthops");
+    BAD("\"nexthops\":[1]", "routes[1].nexthops[0]: must be an object");
+    {
+        char many[1024] = "\"nexthops\":[";
+
+        for (int k = 0; k < 17; k++)
+            snprintf(many + strlen(many), sizeof(many) - strlen(many), "%s{\"via\":\"10.0.1.%d\"}",
+                     k ? "," : "", 10 + k);
+        strcat(many, "]");
+        BAD(many, "routes[1].nexthops");
+    }
+#undef BAD
+    assert_int_equal(routes4(), before);
+
+    /* replaced by a single next hop, deleted: the group is unused */
+    json_decref(ok("route.add", "{\"vr\":\"r1\",\"routes\":[{\"prefix\":\"10.40.0.0/16\","
+                                "\"via\":\"10.0.1.2\"}]}"));
+    r = ok("vr.show", "{\"name\":\"r1\"}");
+    assert_int_equal(json_integer_value(json_object_get(r, "next_hop_groups")), 0);
+    json_decref(r);
+    json_decref(ok("route.delete", "{\"vr\":\"r1\",\"routes\":[{\"prefix\":\"10.40.0.0/16\"},"
+                                   "{\"prefix\":\"10.41.0.0/16\"}]}"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_acl),
         cmocka_unit_test(test_bulk_file),
         cmocka_unit_test(test_counters_status),
+        cmocka_unit_test(test_route_ecmp),
     };
 
     return cmocka_run_group_tests_name("api", tests, setup, teardown);

@@ -314,10 +314,75 @@ static void test_push(void **state)
     rib_free(rib);
 }
 
+/* 6. ECMP: a best route with several next hops goes as route.add's
+ *    nexthops, every one with its interface; back to one, a plain via. */
+static void test_ecmp(void **state)
+{
+    struct rib *rib = rib_new(NULL);
+    int conn = rib_source_add(rib, "connected", 0);
+    int st = rib_source_add(rib, "static", 1);
+    struct fibpush_config fc = {.socket = sockpath, .vr = "r1", .batch = 10, .timeout_ms = 2000};
+    struct rib_nh two[2] = {NH("via 10.0.2.2"), NH("via 10.0.1.2")};
+    struct inet_prefix p = P("10.70.0.0/16");
+    struct rib_attrs a = {-1, 0, two, 2};
+    struct fibpush *fp;
+    json_t *r, *l;
+
+    (void)state;
+    json_object_clear(V.routes); /* the group's fake vroomd, as test_push left it */
+    V.refuse[0] = '\0';
+    add(rib, conn, "10.0.1.0/24", "dev eth0");
+    add(rib, conn, "10.0.2.0/24", "dev eth1");
+    assert_true(rib_route_update(rib, st, &p, &a) >= 0);
+    fp = fibpush_new(loop, rib, &fc);
+    assert_non_null(fp);
+    run_until_idle(fp);
+    r = json_object_get(V.routes, "10.70.0.0/16");
+    assert_non_null(r);
+    assert_null(json_object_get(r, "via"));
+    l = json_object_get(r, "nexthops");
+    assert_int_equal(json_array_size(l), 2);
+    {
+        char *s = json_dumps(l, JSON_COMPACT | JSON_SORT_KEYS);
+
+        assert_non_null(strstr(s, "{\"dev\":\"eth0\",\"via\":\"10.0.1.2\"}"));
+        assert_non_null(strstr(s, "{\"dev\":\"eth1\",\"via\":\"10.0.2.2\"}"));
+        free(s);
+    }
+    /* a change of one member is a change */
+    two[1] = NH("via 10.0.1.3");
+    assert_true(rib_route_update(rib, st, &p, &a) >= 0);
+    run_until_idle(fp);
+    assert_non_null(strstr(vroute("10.70.0.0/16"), "10.0.1.3"));
+    /* back to one next hop */
+    a.n_nh = 1;
+    assert_true(rib_route_update(rib, st, &p, &a) >= 0);
+    run_until_idle(fp);
+    assert_string_equal(vroute("10.70.0.0/16"),
+                        "{\"dev\":\"eth1\",\"prefix\":\"10.70.0.0/16\",\"type\":\"unicast\","
+                        "\"via\":\"10.0.2.2\"}");
+    /* a vroomd that lost everything gets the group again in the full resync */
+    a.n_nh = 2;
+    assert_true(rib_route_update(rib, st, &p, &a) >= 0);
+    run_until_idle(fp);
+    jsonrpc_server_free(srv);
+    json_object_clear(V.routes);
+    V.seq = 0;
+    server_up();
+    fibpush_reconnect(fp);
+    run_until_idle(fp);
+    assert_int_equal(json_array_size(json_object_get(json_object_get(V.routes, "10.70.0.0/16"),
+                                                     "nexthops")),
+                     2);
+    fibpush_free(fp);
+    rib_free(rib);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_push),
+        cmocka_unit_test(test_ecmp),
     };
 
     return cmocka_run_group_tests_name("fibpush", tests, setup, teardown);
