@@ -3,7 +3,9 @@
  * input is a frame arriving on a VR interface's port (the first byte picks
  * which of two ports, and whether it comes from the container's tap). The
  * VR has IPv4 and IPv6 addresses, a route via a neighbour, ACLs and a small
- * MTU, so ARP/ND, ICMP errors, fragmentation and punting are all reachable.
+ * MTU, so ARP/ND, ICMP errors, fragmentation and punting are all reachable;
+ * and ECMP routes (IPv4 and IPv6) over next hops on both interfaces, so the
+ * flow hash and the choice of a member with an unresolved neighbour are too.
  * Nothing may crash, and every buffer must come back.
  */
 #include "dp/dp.h"
@@ -67,6 +69,25 @@ static void setup(void)
     inet_prefix_parse("2001:db8:9::/48", AF_INET6, &r.dst, NULL, 0);
     inet_addr_parse("2001:db8:2::2", AF_INET6, &r.gw, NULL, 0);
     vr_route_add(vr, &r);
+    {
+        struct vr_nexthop mp4[2] = {{.type = NH_UNICAST, .iface = -1},
+                                    {.type = NH_UNICAST, .iface = -1}};
+        struct vr_nexthop mp6[2] = {{.type = NH_UNICAST, .iface = -1},
+                                    {.type = NH_UNICAST, .iface = -1}};
+        struct vr_route g = {.n_mp = 2, .mp = mp4};
+
+        inet_addr_parse("10.0.1.2", AF_INET, &mp4[0].gw, NULL, 0);
+        inet_addr_parse("10.0.2.3", AF_INET, &mp4[1].gw, NULL, 0);
+        inet_prefix_parse("10.8.0.0/16", AF_INET, &g.dst, NULL, 0);
+        if (vr_route_check(vr, &g, err, sizeof(err)) != 0 || vr_route_add(vr, &g) != 0)
+            abort();
+        inet_addr_parse("2001:db8:1::2", AF_INET6, &mp6[0].gw, NULL, 0);
+        inet_addr_parse("2001:db8:2::3", AF_INET6, &mp6[1].gw, NULL, 0);
+        inet_prefix_parse("2001:db8:8::/48", AF_INET6, &g.dst, NULL, 0);
+        g.mp = mp6;
+        if (vr_route_check(vr, &g, err, sizeof(err)) != 0 || vr_route_add(vr, &g) != 0)
+            abort();
+    }
     vr_iface_find(vr, "eth0")->acl_in = acl_create(&deny, 1);
 }
 
