@@ -8,7 +8,12 @@
  * route_load.c) writes it. Same contract as the rest of the API (api.c):
  * every record is decoded and checked (vr_route_check's rules) before any
  * is applied, and an error names the record and the reason.
+ *
+ * ECMP: a record whose type has REC_MORE set says that the route's next hops
+ * go on in the next record, which holds the same prefix; the run's records
+ * (2..VR_ECMP_MAX, each unicast or connected) make one route over a group.
  */
+#include "dp/addr.h"
 #include "dp/api.h"
 #include "dp/dp.h"
 #include "dp/vr.h"
@@ -31,6 +36,7 @@
 #define REC4_SIZE  (REC_HEAD + 4 + 4)
 #define REC6_SIZE  (REC_HEAD + 16 + 16)
 #define IFACE_NONE 0xff
+#define REC_MORE   0x80 /* in type: the next record is another next hop of this route */
 
 /* ---- base64 (RFC 4648, standard alphabet, padded, no line breaks) --------- */
 
@@ -91,9 +97,10 @@ static int all_zero(const uint8_t *p, size_t n)
     return x == 0;
 }
 
-/* One record at p (room bytes left) into r; its size, or -1 with why. */
-static long record_decode(const uint8_t *p, size_t room, int add, struct vr_route *r, char *why,
-                          size_t whylen)
+/* One record at p (room bytes left) into r; its size, or -1 with why.
+ * *more: REC_MORE was set (the route goes on in the next record). */
+static long record_decode(const uint8_t *p, size_t room, int add, struct vr_route *r, int *more,
+                          char *why, size_t whylen)
 {
     size_t alen, size;
     int fam;
@@ -118,9 +125,10 @@ static long record_decode(const uint8_t *p, size_t room, int add, struct vr_rout
     r->dst.len = p[1];
     memcpy(r->dst.addr.u.bytes, p + REC_HEAD, alen);
     r->iface = p[3] == IFACE_NONE ? -1 : p[3];
+    *more = (p[2] & REC_MORE) != 0;
     if (!add)
         return (long)size; /* type, iface and gw of a deletion are not looked at */
-    r->type = (enum nh_type)p[2];
+    r->type = (enum nh_type)(p[2] & ~REC_MORE);
     if (r->type == NH_UNICAST) {
         if (all_zero(p + REC_HEAD + alen, alen)) {
             snprintf(why, whylen,
@@ -131,7 +139,7 @@ static long record_decode(const uint8_t *p, size_t room, int add, struct vr_rout
         r->gw.family = fam;
         memcpy(r->gw.u.bytes, p + REC_HEAD + alen, alen);
     } else if (!all_zero(p + REC_HEAD + alen, alen)) {
-        snprintf(why, whylen, "gw: must be zero for type %u", p[2]);
+        snprintf(why, whylen, "gw: must be zero for type %u", p[2] & ~REC_MORE);
         return -1;
     }
     if (r->iface >= VR_IFACES_MAX) {
@@ -140,6 +148,20 @@ static long record_decode(const uint8_t *p, size_t room, int add, struct vr_rout
         return -1;
     }
     return (long)size;
+}
+
+/* Route k's first record: its index and byte offset in bin (routes end at a
+ * record without REC_MORE). */
+static void route_record(const uint8_t *bin, size_t blen, size_t k, size_t *rec, size_t *off)
+{
+    size_t routes = 0;
+
+    *rec = *off = 0;
+    while (routes < k && *off < blen) {
+        routes += !(bin[*off + 2] & REC_MORE);
+        *off += bin[*off] == 4 ? REC4_SIZE : REC6_SIZE;
+        (*rec)++;
+    }
 }
 
 /* ---- the methods --------------------------------------------------------------- */
@@ -154,14 +176,17 @@ static int bulk_error(struct jsonrpc_error *err, size_t rec, size_t off, const c
 
 /* params -> the VR, seq and the decoded routes (malloc'd, *n of them). */
 static int bulk_parse(struct api *api, json_t *params, struct vr **vrp, int64_t *seq,
-                      struct vr_route **out, size_t *n, int add, struct jsonrpc_error *err)
+                      struct vr_route **out, size_t *n, struct vr_nexthop **mp_out, int add,
+                      struct jsonrpc_error *err)
 {
     static const char *const allowed[] = {"vr", "seq", "format", "data", "file", NULL};
     static const char *const formats[] = {"v1", NULL};
     const char *name, *text;
-    struct vr_route *rs = NULL;
+    struct vr_route *rs = NULL, r;
+    struct vr_nexthop *mp = NULL;
     uint8_t *bin = NULL, *owned = NULL, *map = NULL;
-    size_t len, at = 0, off, i, bad = 0, map_len = 0;
+    size_t len, at = 0, off, i, k, bad = 0, map_len = 0, n_mp = 0, run = 0, prev_off = 0;
+    int more = 0;
     char why[200];
     json_t *data, *fjson;
     struct vr *vr;
@@ -243,20 +268,78 @@ static int bulk_parse(struct api *api, json_t *params, struct vr **vrp, int64_t 
             munmap(map, map_len);
         return jsonrpc_error_set(err, JSONRPC_INTERNAL_ERROR, "out of memory for the routes");
     }
-    for (off = 0, i = 0; off < (size_t)blen; i++) {
-        long size = record_decode(bin + off, (size_t)blen - off, add, &rs[i], why, sizeof(why));
+    /* records -> routes: a run of records with REC_MORE and the one after is one route */
+    for (off = 0, i = 0, k = 0; off < (size_t)blen; i++) {
+        long size = record_decode(bin + off, (size_t)blen - off, add, &r, &more, why, sizeof(why));
 
         if (size < 0) {
             rc = bulk_error(err, i, off, why);
             goto fail;
         }
+        if (run > 0 && !prefix_equal(&r.dst, &rs[k].dst)) {
+            snprintf(why, sizeof(why),
+                     "prefix: not the prefix of record %zu, whose type says this record holds "
+                     "another of its next hops",
+                     i - 1);
+            rc = bulk_error(err, i, off, why);
+            goto fail;
+        }
+        if (run == 0 && !more) {
+            rs[k++] = r; /* a route with one next hop, the common case */
+        } else if (add) {
+            if (r.type != NH_UNICAST && r.type != NH_CONNECTED) {
+                snprintf(why, sizeof(why),
+                         "type: %u with several next hops (only 0 unicast and 1 connected)",
+                         r.type);
+                rc = bulk_error(err, i, off, why);
+                goto fail;
+            }
+            if (run == VR_ECMP_MAX) {
+                snprintf(why, sizeof(why), "type: more than %d next hops for one route",
+                         VR_ECMP_MAX);
+                rc = bulk_error(err, i, off, why);
+                goto fail;
+            }
+            if (mp == NULL && (mp = malloc(((size_t)blen / REC4_SIZE + 1) * sizeof(*mp))) == NULL) {
+                rc = jsonrpc_error_set(err, JSONRPC_INTERNAL_ERROR, "out of memory");
+                goto fail;
+            }
+            if (run == 0) {
+                rs[k] = r;
+                rs[k].n_mp = 0;
+                rs[k].mp = mp + n_mp;
+            }
+            mp[n_mp++] = (struct vr_nexthop){.type = r.type, .gw = r.gw, .iface = r.iface};
+            rs[k].n_mp = (unsigned)++run;
+        } else if (run++ == 0) {
+            rs[k] = r; /* a deletion: the run's first record is the route */
+        }
+        if (run > 0 && !more) {
+            run = 0;
+            k++;
+        }
+        prev_off = off;
         off += (size_t)size;
     }
+    if (run > 0) {
+        snprintf(why, sizeof(why),
+                 "truncated: its type says another next hop follows, and the data ends");
+        rc = bulk_error(err, i - 1, prev_off, why);
+        goto fail;
+    }
     /* all checked before any is applied */
-    if (add && vr_route_check_batch(vr, rs, i, &bad, why, sizeof(why)) != 0) {
-        for (off = 0, at = 0; at < bad; at++)
-            off += rs[at].dst.addr.family == AF_INET ? REC4_SIZE : REC6_SIZE;
-        rc = bulk_error(err, bad, off, why);
+    if (add && vr_route_check_batch(vr, rs, k, &bad, why, sizeof(why)) != 0) {
+        unsigned member = 0;
+        const char *w = why;
+
+        route_record(bin, (size_t)blen, bad, &at, &off);
+        /* a group member's reason: name its own record */
+        if (sscanf(why, "nexthops[%u].", &member) == 1 && member < VR_ECMP_MAX) {
+            w = strchr(why, '.') + 1;
+            for (unsigned m = 0; m < member; m++, at++)
+                off += bin[off] == 4 ? REC4_SIZE : REC6_SIZE;
+        }
+        rc = bulk_error(err, at, off, w);
         goto fail;
     }
     free(owned);
@@ -264,13 +347,15 @@ static int bulk_parse(struct api *api, json_t *params, struct vr **vrp, int64_t 
         munmap(map, map_len);
     *vrp = vr;
     *out = rs;
-    *n = i;
+    *n = k;
+    *mp_out = mp;
     return 0;
 fail:
     free(owned);
     if (map != NULL)
         munmap(map, map_len);
     free(rs);
+    free(mp);
     return rc;
 }
 
@@ -278,15 +363,17 @@ static int m_route_bulk(struct api *api, json_t *params, json_t **result, struct
                         int add)
 {
     struct vr_route *rs = NULL;
+    struct vr_nexthop *mp = NULL;
     int64_t seq = -1;
     size_t n = 0, done = 0;
     struct vr *vr = NULL;
     int rc;
 
-    if ((rc = bulk_parse(api, params, &vr, &seq, &rs, &n, add, err)) != 0)
+    if ((rc = bulk_parse(api, params, &vr, &seq, &rs, &n, &mp, add, err)) != 0)
         return rc;
     rc = add ? vr_route_add_batch(vr, rs, n) : vr_route_del_batch(vr, rs, n, &done);
     free(rs);
+    free(mp);
     if (rc != 0)
         /* out of memory half-way: the FIB and the next hops stay consistent */
         return jsonrpc_error_set(err, JSONRPC_INTERNAL_ERROR,

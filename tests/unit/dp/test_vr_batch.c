@@ -122,26 +122,44 @@ static void expect_same(const struct vr *a, const struct vr *b)
 
 static uint32_t refs_by_walk[4096];
 
+static uint32_t group_refs_by_walk[4096];
+
+static void count_ref(uint32_t nh)
+{
+    if (nh & VR_NHG_BIT)
+        group_refs_by_walk[nh & ~VR_NHG_BIT]++;
+    else
+        refs_by_walk[nh]++;
+}
+
 static int count4(uint32_t addr, uint8_t len, uint32_t nh, void *arg)
 {
     (void)addr, (void)len, (void)arg;
-    refs_by_walk[nh]++;
+    count_ref(nh);
     return 0;
 }
 
 static int count6(const uint8_t addr[16], uint8_t len, uint32_t nh, void *arg)
 {
     (void)addr, (void)len, (void)arg;
-    refs_by_walk[nh]++;
+    count_ref(nh);
     return 0;
 }
 
+/* Every group's count equals the routes that use it; every next hop's, the
+ * routes that use it plus the groups in use that hold it. */
 static void expect_refcounts(const struct vr *vr)
 {
     memset(refs_by_walk, 0, sizeof(refs_by_walk));
-    assert_true(vr->n_nhs < 4096);
+    memset(group_refs_by_walk, 0, sizeof(group_refs_by_walk));
+    assert_true(vr->n_nhs < 4096 && vr->n_nhgs < 4096);
     fib4_walk(vr->fib4, count4, NULL);
     fib6_walk(vr->fib6, count6, NULL);
+    for (uint32_t g = 0; g < vr->n_nhgs; g++) {
+        assert_int_equal(vr->nhgs[g].refcnt, group_refs_by_walk[g]);
+        for (unsigned i = 0; vr->nhgs[g].refcnt > 0 && i < vr->nhgs[g].n; i++)
+            refs_by_walk[vr->nhgs[g].nh[i]]++;
+    }
     for (uint32_t i = 0; i < vr->n_nhs; i++)
         assert_int_equal(vr->nhs[i].refcnt, refs_by_walk[i]);
 }
@@ -595,6 +613,89 @@ static void test4_api_refusals(void **state)
     assert_int_equal(dp_vr_delete(e->dp, "r1"), 0);
 }
 
+/* 5. ECMP in bulk records: a run of records whose type has 0x80 (another
+ * next hop of this route follows) is one route over a group; deletion
+ * takes the same data; a bad run names its record. */
+static void test5_api_ecmp(void **state)
+{
+    struct t_env *e = *state;
+    struct t_api *a = api_new(e);
+    size_t before4 = vr_route_count(e->vr, AF_INET);
+    uint8_t buf[512];
+    size_t n = 0;
+    uint32_t v;
+    char *d;
+
+    n += rec(buf + n, "20.20.0.0/16", 0x80 | 0, 0xff, "10.0.2.2");
+    n += rec(buf + n, "20.20.0.0/16", 0x80 | 0, 0xff, "10.0.3.2");
+    n += rec(buf + n, "20.20.0.0/16", 1, e->if1->index, NULL);
+    n += rec(buf + n, "20.21.0.0/16", 0, 0xff, "10.0.2.2");
+    n += rec(buf + n, "2001:db8:60::/48", 0x80 | 0, 0xff, "2001:db8:1::2");
+    n += rec(buf + n, "2001:db8:60::/48", 0, 0xff, "2001:db8:2::2");
+    d = b64(buf, n);
+    expect_in(call(a, "route.add_bulk", d, NULL), "\"added\":3");
+    free(d);
+    assert_int_equal(vr_route_count(e->vr, AF_INET), before4 + 2);
+    {
+        struct inet_addr x = t_addr("20.20.1.1"), y = t_addr("2001:db8:60::1");
+
+        v = vr_route_lookup_id(e->vr, &x);
+        assert_true(v & VR_NHG_BIT);
+        assert_int_equal(vr_nhg(e->vr, v)->n, 3);
+        v = vr_route_lookup_id(e->vr, &y);
+        assert_true(v & VR_NHG_BIT);
+        assert_int_equal(vr_nhg(e->vr, v)->n, 2);
+    }
+    expect_nh(e->vr, "20.21.0.1", NH_UNICAST, e->if2, "10.0.2.2");
+    expect_refcounts(e->vr);
+    assert_int_equal(vr_nhg_count(e->vr), 2);
+    d = b64(buf, n);
+    expect_in(call(a, "route.delete_bulk", d, NULL), "{\"deleted\":3,\"missing\":0");
+    free(d);
+    assert_int_equal(vr_nhg_count(e->vr), 0);
+    expect_refcounts(e->vr);
+
+    /* bad runs: refused with the record, nothing applied */
+    n = rec(buf, "20.22.0.0/16", 0x80 | 0, 0xff, "10.0.2.2");
+    n += rec(buf + n, "20.23.0.0/16", 0, 0xff, "10.0.3.2");
+    d = b64(buf, n);
+    expect_in(call(a, "route.add_bulk", d, NULL),
+              "record 1 (byte 12): prefix: not the prefix of record 0");
+    free(d);
+    n = rec(buf, "20.22.0.0/16", 0x80 | 3, 0xff, NULL);
+    n += rec(buf + n, "20.22.0.0/16", 0, 0xff, "10.0.3.2");
+    d = b64(buf, n);
+    expect_in(call(a, "route.add_bulk", d, NULL), "record 0 (byte 0): type: 3 with several");
+    free(d);
+    n = rec(buf, "20.21.0.0/16", 0, 0xff, "10.0.2.2");
+    n += rec(buf + n, "20.22.0.0/16", 0x80 | 0, 0xff, "10.0.2.2");
+    d = b64(buf, n);
+    expect_in(call(a, "route.add_bulk", d, NULL), "record 1 (byte 12): truncated: its type says");
+    free(d);
+    n = rec(buf, "20.21.0.0/16", 0, 0xff, "10.0.2.2");
+    n += rec(buf + n, "20.22.0.0/16", 0x80 | 0, 0xff, "10.0.2.2");
+    n += rec(buf + n, "20.22.0.0/16", 0x80 | 0, 0xff, "10.0.3.2");
+    n += rec(buf + n, "20.22.0.0/16", 0, 0xff, "10.0.9.9");
+    d = b64(buf, n);
+    expect_in(call(a, "route.add_bulk", d, NULL),
+              "record 3 (byte 36): via: not on a connected subnet");
+    free(d);
+    n = 0;
+    for (int i = 0; i < VR_ECMP_MAX + 1; i++) {
+        char gw[32];
+
+        snprintf(gw, sizeof(gw), "10.0.2.%d", 10 + i);
+        n += rec(buf + n, "20.22.0.0/16", i < VR_ECMP_MAX ? 0x80 : 0, 0xff, gw);
+    }
+    d = b64(buf, n);
+    expect_in(call(a, "route.add_bulk", d, NULL), "record 16 (byte 192): type: more than 16");
+    free(d);
+    assert_int_equal(vr_route_count(e->vr, AF_INET), before4);
+    expect_refcounts(e->vr);
+    api_free(a);
+    assert_int_equal(dp_vr_delete(e->dp, "r1"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -602,6 +703,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test2_check_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test3_api_add_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test4_api_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test5_api_ecmp, setup, teardown),
     };
 
     return cmocka_run_group_tests_name("dp_vr_batch", tests, NULL, NULL);
