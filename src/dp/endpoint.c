@@ -18,6 +18,7 @@
  * (src/peer/peer.h), the API table (api.c calls endpoint_register()).
  */
 #include "dp/endpoint.h"
+#include "dp/endpoint_msg.h"
 #include "dp/api.h"
 #include "dp/dp.h"
 #include "dp/port.h"
@@ -37,31 +38,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EP_NAME_MAX     (VR_NAME_MAX + 1 + VR_IFNAME_MAX) /* "VR:IFACE" */
-#define EP_MSG_MAX      4096
 #define EP_LOOKUP_S     2.0 /* a lookup nobody answered fails after this */
 #define EP_CONNECT_S    5.0 /* a connect or move the far host did not answer fails */
 #define EP_GRACE_MS     2000
-#define EP_UNDERLAY_MAX 64
-
-/* Message types (payload: a JSON object, see the table in docs/wires.md). */
-enum ep_msg {
-    MSG_INFO = PEER_TYPE_USER, /* {underlay}: sent when a session comes up */
-    MSG_LOOKUP,                /* {endpoint}: where is it? */
-    MSG_LOOKUP_REPLY,          /* {endpoint, found, underlay?} */
-    MSG_MOVED,                 /* {endpoint, host, underlay}: it lives there now */
-    MSG_CONNECT,               /* {connector, local, remote, type, underlay, key?} */
-    MSG_CONNECT_REPLY,         /* {connector, ok, error?} */
-    MSG_DISCONNECT,            /* {connector} */
-    MSG_MOVE_PREPARE,          /* {connector, endpoint, far, far_host, far_underlay, type, key?} */
-    MSG_MOVE_READY,            /* {connector, ok, error?} */
-    MSG_REPOINT,               /* {connector, endpoint, host, underlay, key?} */
-    MSG_END,
-};
-
-static const char *const msg_names[] = {
-    "info",          "lookup",     "lookup-reply", "moved",      "connect",
-    "connect-reply", "disconnect", "move-prepare", "move-ready", "repoint"};
 
 enum ep_wire_state {
     W_LOOKUP,     /* asking peers where the far endpoint is */
@@ -174,24 +153,6 @@ static struct ep_ctl *g_ctl;
 
 /* ---- small helpers ---------------------------------------------------- */
 
-/* "VR:IFACE" -> vr, ifname. 0 or -EINVAL. */
-static int ep_split(const char *ep, char vr[VR_NAME_MAX + 1], char ifname[VR_IFNAME_MAX + 1])
-{
-    const char *colon = strchr(ep, ':');
-    size_t lv, li;
-
-    if (colon == NULL || strchr(colon + 1, ':') != NULL)
-        return -EINVAL;
-    lv = (size_t)(colon - ep);
-    li = strlen(colon + 1);
-    if (lv == 0 || lv > VR_NAME_MAX || li == 0 || li > VR_IFNAME_MAX)
-        return -EINVAL;
-    memcpy(vr, ep, lv);
-    vr[lv] = '\0';
-    memcpy(ifname, colon + 1, li + 1);
-    return 0;
-}
-
 static struct ep_moved *moved_find(struct ep_ctl *c, const char *ep)
 {
     for (struct ep_moved *m = c->moved; m != NULL; m = m->next)
@@ -273,38 +234,9 @@ static int send_msg(struct ep_peer *ep, enum ep_msg type, uint64_t id, json_t *m
         return -ENOMEM;
     rc = ep->p != NULL ? peer_send(ep->p, (uint16_t)type, id, s, strlen(s)) : -ENOTCONN;
     if (rc != 0)
-        log_warnx("peer %s: sending %s: %s", ep->name, msg_names[type - MSG_INFO], strerror(-rc));
+        log_warnx("peer %s: sending %s: %s", ep->name, ep_msg_name((uint16_t)type), strerror(-rc));
     free(s);
     return rc;
-}
-
-static void hex_encode(const uint8_t *b, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[b[i] >> 4];
-        out[2 * i + 1] = digits[b[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-static int hex_decode(const char *s, uint8_t *b, size_t n)
-{
-    if (strlen(s) != 2 * n)
-        return -EINVAL;
-    for (size_t i = 0; i < 2 * n; i++) {
-        char ch = (char)(s[i] | 0x20);
-        int v = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-
-        if (v < 0)
-            return -EINVAL;
-        if (i % 2 == 0)
-            b[i / 2] = (uint8_t)(v << 4);
-        else
-            b[i / 2] |= (uint8_t)v;
-    }
-    return 0;
 }
 
 /* {"tx","rx","epoch"} in hex, as the receiver must install them. */
@@ -312,74 +244,9 @@ static json_t *key_json(const uint8_t *tx, const uint8_t *rx, uint8_t epoch)
 {
     char t[2 * WIRE_SEC_KEYLEN + 1], r[2 * WIRE_SEC_KEYLEN + 1];
 
-    hex_encode(tx, WIRE_SEC_KEYLEN, t);
-    hex_encode(rx, WIRE_SEC_KEYLEN, r);
+    ep_hex_encode(tx, WIRE_SEC_KEYLEN, t);
+    ep_hex_encode(rx, WIRE_SEC_KEYLEN, r);
     return json_pack("{s:s,s:s,s:i}", "tx", t, "rx", r, "epoch", epoch);
-}
-
-struct ep_key {
-    bool has;
-    uint8_t epoch;
-    uint8_t tx[WIRE_SEC_KEYLEN], rx[WIRE_SEC_KEYLEN];
-};
-
-/* Optional member "key" of a message. 0, or a JSON-RPC code with err. */
-static int key_get(const json_t *msg, struct ep_key *k, struct jsonrpc_error *err)
-{
-    static const char *const allowed[] = {"tx", "rx", "epoch", NULL};
-    const char *tx, *rx;
-    json_t *o;
-    int64_t e;
-    int rc = jsonrpc_get_object(msg, NULL, "key", false, &o, err);
-
-    memset(k, 0, sizeof(*k));
-    if (rc == 1)
-        return 0;
-    if (rc != 0 || jsonrpc_check_fields(o, "key", allowed, err) != 0 ||
-        jsonrpc_get_string(o, "key", "tx", true, 2 * WIRE_SEC_KEYLEN, &tx, err) != 0 ||
-        jsonrpc_get_string(o, "key", "rx", true, 2 * WIRE_SEC_KEYLEN, &rx, err) != 0 ||
-        jsonrpc_get_int(o, "key", "epoch", true, 0, 255, &e, err) != 0)
-        return err->code;
-    if (hex_decode(tx, k->tx, WIRE_SEC_KEYLEN) != 0 ||
-        hex_decode(rx, k->rx, WIRE_SEC_KEYLEN) != 0 || memcmp(k->tx, k->rx, WIRE_SEC_KEYLEN) == 0)
-        return jsonrpc_error_set(err, JSONRPC_INVALID_PARAMS,
-                                 "key: two different %d-hex-digit keys", 2 * WIRE_SEC_KEYLEN);
-    k->has = true;
-    k->epoch = (uint8_t)e;
-    return 0;
-}
-
-/* A member naming an endpoint ("VR:IFACE"). */
-static int ep_get(const json_t *obj, const char *key, bool required, const char **out,
-                  struct jsonrpc_error *err)
-{
-    char vr[VR_NAME_MAX + 1], ifn[VR_IFNAME_MAX + 1];
-    int rc = jsonrpc_get_string(obj, NULL, key, required, EP_NAME_MAX, out, err);
-
-    if (rc != 0)
-        return rc;
-    if (ep_split(*out, vr, ifn) != 0)
-        return jsonrpc_error_set(err, JSONRPC_INVALID_PARAMS,
-                                 "%s: '%s' is not VR:IFACE (VR 1-%d, IFACE 1-%d characters)", key,
-                                 *out, VR_NAME_MAX, VR_IFNAME_MAX);
-    return 0;
-}
-
-/* A member holding an underlay address (IPv4, no port). */
-static int underlay_get(const json_t *obj, const char *key, char out[EP_UNDERLAY_MAX],
-                        struct jsonrpc_error *err)
-{
-    struct wire_addr a;
-    const char *s;
-    int rc = jsonrpc_get_string(obj, NULL, key, true, EP_UNDERLAY_MAX - 1, &s, err);
-
-    if (rc != 0)
-        return rc;
-    if (wire_addr_parse(s, WIRE_UDP_PORT, &a) != 0 || strchr(s, ':') != NULL)
-        return jsonrpc_error_set(err, JSONRPC_INVALID_PARAMS, "%s: '%s' is not an IPv4 address",
-                                 key, s);
-    snprintf(out, EP_UNDERLAY_MAX, "%s", s);
-    return 0;
 }
 
 /* ---- the wire ports ---------------------------------------------------- */
@@ -770,43 +637,6 @@ static void wire_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 
 /* ---- peer messages ------------------------------------------------------ */
 
-/* Parse a payload into a JSON object with only the allowed members. NULL
- * (and a log line) when it is not one. */
-static json_t *msg_parse(struct ep_ctl *c, struct peer *p, uint16_t type, const void *payload,
-                         size_t len, const char *const *allowed)
-{
-    struct jsonrpc_error err = {0};
-    json_error_t jerr;
-    json_t *o = json_loadb(payload, len, JSON_REJECT_DUPLICATES, &jerr);
-
-    if (o == NULL || !json_is_object(o)) {
-        log_warnx("peer %s: %s: not a JSON object (%s)", peer_name(p), msg_names[type - MSG_INFO],
-                  o == NULL ? jerr.text : "another type");
-        json_decref(o);
-        c->st.bad_msgs++;
-        return NULL;
-    }
-    if (jsonrpc_check_fields(o, NULL, allowed, &err) != 0) {
-        log_warnx("peer %s: %s: %s", peer_name(p), msg_names[type - MSG_INFO], err.message);
-        jsonrpc_error_clear(&err);
-        json_decref(o);
-        c->st.bad_msgs++;
-        return NULL;
-    }
-    return o;
-}
-
-/* A member check failed: log once, count, refuse the message. */
-static int msg_bad(struct ep_ctl *c, struct peer *p, uint16_t type, json_t *o,
-                   struct jsonrpc_error *err)
-{
-    log_warnx("peer %s: %s refused: %s", peer_name(p), msg_names[type - MSG_INFO], err->message);
-    jsonrpc_error_clear(err);
-    json_decref(o);
-    c->st.bad_msgs++;
-    return -EINVAL;
-}
-
 static int reply(struct ep_ctl *c, struct peer *p, enum ep_msg type, uint64_t id,
                  uint32_t connector, const char *error)
 {
@@ -818,159 +648,87 @@ static int reply(struct ep_ctl *c, struct peer *p, enum ep_msg type, uint64_t id
     return 0;
 }
 
-static int h_info(struct peer *p, uint16_t type, uint64_t id, const void *payload, size_t len,
-                  void *arg)
+static int h_info(struct ep_ctl *c, struct peer *p, uint64_t id, const struct ep_msg_in *m)
 {
-    static const char *const allowed[] = {"underlay", NULL};
-    struct ep_ctl *c = arg;
     struct ep_peer *ep = peer_of(c, p);
-    struct jsonrpc_error err = {0};
-    char u[EP_UNDERLAY_MAX];
-    json_t *o = msg_parse(c, p, type, payload, len, allowed);
 
     (void)id;
-    if (o == NULL)
-        return -EINVAL;
-    if (underlay_get(o, "underlay", u, &err) != 0)
-        return msg_bad(c, p, type, o, &err);
     if (ep != NULL)
-        snprintf(ep->underlay, sizeof(ep->underlay), "%s", u);
-    json_decref(o);
+        snprintf(ep->underlay, sizeof(ep->underlay), "%s", m->underlay);
     return 0;
 }
 
-static int h_lookup(struct peer *p, uint16_t type, uint64_t id, const void *payload, size_t len,
-                    void *arg)
+static int h_lookup(struct ep_ctl *c, struct peer *p, uint64_t id, const struct ep_msg_in *m)
 {
-    static const char *const allowed[] = {"endpoint", NULL};
-    struct ep_ctl *c = arg;
-    struct jsonrpc_error err = {0};
-    const char *ep;
-    json_t *o = msg_parse(c, p, type, payload, len, allowed), *m;
-    bool found;
+    bool found = local_iface(c, m->endpoint) != NULL && c->underlay[0] != '\0';
+    json_t *r = json_pack("{s:s,s:b}", "endpoint", m->endpoint, "found", found);
 
-    if (o == NULL)
-        return -EINVAL;
-    if (ep_get(o, "endpoint", true, &ep, &err) != 0)
-        return msg_bad(c, p, type, o, &err);
-    found = local_iface(c, ep) != NULL && c->underlay[0] != '\0';
-    m = json_pack("{s:s,s:b}", "endpoint", ep, "found", found);
     if (found)
-        json_object_set_new(m, "underlay", json_string(c->underlay));
-    send_msg(peer_of(c, p), MSG_LOOKUP_REPLY, id, m);
-    json_decref(o);
+        json_object_set_new(r, "underlay", json_string(c->underlay));
+    send_msg(peer_of(c, p), MSG_LOOKUP_REPLY, id, r);
     return 0;
 }
 
-static int h_lookup_reply(struct peer *p, uint16_t type, uint64_t id, const void *payload,
-                          size_t len, void *arg)
+static int h_lookup_reply(struct ep_ctl *c, struct peer *p, uint64_t id,
+                          const struct ep_msg_in *m)
 {
-    static const char *const allowed[] = {"endpoint", "found", "underlay", NULL};
-    struct ep_ctl *c = arg;
-    struct jsonrpc_error err = {0};
     struct ep_loc loc = {0};
-    const char *ep;
-    bool found;
-    json_t *o = msg_parse(c, p, type, payload, len, allowed);
 
     (void)id;
-    if (o == NULL)
-        return -EINVAL;
-    if (ep_get(o, "endpoint", true, &ep, &err) != 0 ||
-        jsonrpc_get_bool(o, NULL, "found", true, &found, &err) != 0 ||
-        (found && underlay_get(o, "underlay", loc.underlay, &err) != 0))
-        return msg_bad(c, p, type, o, &err);
     c->st.lookups_answered++;
-    if (found) {
+    if (m->found) {
         snprintf(loc.host, sizeof(loc.host), "%s", peer_name(p));
-        dir_found(c, ep, &loc);
+        snprintf(loc.underlay, sizeof(loc.underlay), "%s", m->underlay);
+        dir_found(c, m->endpoint, &loc);
     }
-    json_decref(o);
     return 0;
 }
 
-static int h_moved(struct peer *p, uint16_t type, uint64_t id, const void *payload, size_t len,
-                   void *arg)
+static int h_moved(struct ep_ctl *c, struct peer *p, uint64_t id, const struct ep_msg_in *m)
 {
-    static const char *const allowed[] = {"endpoint", "host", "underlay", NULL};
-    struct ep_ctl *c = arg;
-    struct jsonrpc_error err = {0};
     struct ep_loc loc = {0};
-    const char *ep, *host;
-    json_t *o = msg_parse(c, p, type, payload, len, allowed);
 
+    (void)p;
     (void)id;
-    if (o == NULL)
-        return -EINVAL;
-    if (ep_get(o, "endpoint", true, &ep, &err) != 0 ||
-        jsonrpc_get_string(o, NULL, "host", true, PEER_NAME_MAX, &host, &err) != 0 ||
-        underlay_get(o, "underlay", loc.underlay, &err) != 0)
-        return msg_bad(c, p, type, o, &err);
-    snprintf(loc.host, sizeof(loc.host), "%s", host);
+    snprintf(loc.host, sizeof(loc.host), "%s", m->host);
+    snprintf(loc.underlay, sizeof(loc.underlay), "%s", m->underlay);
     /* a move to us is known from the move itself */
-    c->dir->advertise(c, ep, strcmp(host, c->api->host) != 0 ? &loc : NULL);
-    json_decref(o);
+    c->dir->advertise(c, m->endpoint, strcmp(m->host, c->api->host) != 0 ? &loc : NULL);
     return 0;
 }
 
-static int h_connect(struct peer *p, uint16_t type, uint64_t id, const void *payload, size_t len,
-                     void *arg)
+static int h_connect(struct ep_ctl *c, struct peer *p, uint64_t id, const struct ep_msg_in *m)
 {
-    static const char *const allowed[] = {"connector", "local", "remote", "type",
-                                          "underlay",  "key",   NULL};
-    static const char *const types[] = {"encap", "secure", NULL};
-    struct ep_ctl *c = arg;
-    struct jsonrpc_error err = {0};
-    const char *far, *mine;
-    struct ep_key k;
+    const char *far = m->local, *mine = m->remote; /* the sender's names */
+    uint32_t conn = m->connector;
     struct ep_wire *w;
-    int64_t conn;
-    int t;
     char why[256];
-    json_t *o = msg_parse(c, p, type, payload, len, allowed);
 
-    if (o == NULL)
-        return -EINVAL;
-    if (jsonrpc_get_int(o, NULL, "connector", true, 1, UINT32_MAX, &conn, &err) != 0 ||
-        ep_get(o, "local", true, &far, &err) != 0 || ep_get(o, "remote", true, &mine, &err) != 0 ||
-        jsonrpc_get_enum(o, NULL, "type", true, types, &t, &err) != 0 ||
-        underlay_get(o, "underlay", why, &err) != 0 || key_get(o, &k, &err) != 0)
-        return msg_bad(c, p, type, o, &err);
-    if ((t == 1) != k.has) {
-        json_decref(o);
-        return reply(c, p, MSG_CONNECT_REPLY, id, (uint32_t)conn,
+    if (m->secure != m->key.has)
+        return reply(c, p, MSG_CONNECT_REPLY, id, conn,
                      "a secure wire needs keys, an encap wire has none");
-    }
-    w = wire_find(c, (uint32_t)conn);
+    w = wire_find(c, conn);
     if (w != NULL && w->state == W_UP && strcmp(w->local, mine) == 0 &&
-        strcmp(w->far.host, peer_name(p)) == 0) {
-        json_decref(o); /* a repeated request: already done */
-        return reply(c, p, MSG_CONNECT_REPLY, id, (uint32_t)conn, NULL);
-    }
+        strcmp(w->far.host, peer_name(p)) == 0) /* a repeated request: already done */
+        return reply(c, p, MSG_CONNECT_REPLY, id, conn, NULL);
     if (w != NULL) {
-        json_decref(o);
         snprintf(why, sizeof(why), "connector %#x is in use on %s", (unsigned)conn, c->api->host);
-        return reply(c, p, MSG_CONNECT_REPLY, id, (uint32_t)conn, why);
+        return reply(c, p, MSG_CONNECT_REPLY, id, conn, why);
     }
-    w = wire_new(c, (uint32_t)conn);
-    if (w == NULL) {
-        json_decref(o);
-        return reply(c, p, MSG_CONNECT_REPLY, id, (uint32_t)conn, "out of memory");
-    }
-    w->secure = t == 1;
+    w = wire_new(c, conn);
+    if (w == NULL)
+        return reply(c, p, MSG_CONNECT_REPLY, id, conn, "out of memory");
+    w->secure = m->secure;
     snprintf(w->local, sizeof(w->local), "%s", mine);
     snprintf(w->remote, sizeof(w->remote), "%s", far);
     snprintf(w->far.host, sizeof(w->far.host), "%s", peer_name(p));
-    underlay_get(o, "underlay", w->far.underlay, &err);
-    json_decref(o);
-    if (end_make(c, w, &k, why, sizeof(why)) != 0) {
-        memset(&k, 0, sizeof(k));
+    snprintf(w->far.underlay, sizeof(w->far.underlay), "%s", m->underlay);
+    if (end_make(c, w, &m->key, why, sizeof(why)) != 0) {
         wire_free(c, w);
-        return reply(c, p, MSG_CONNECT_REPLY, id, (uint32_t)conn, why);
+        return reply(c, p, MSG_CONNECT_REPLY, id, conn, why);
     }
-    memset(&k, 0, sizeof(k));
     w->state = W_UP;
-    return reply(c, p, MSG_CONNECT_REPLY, id, (uint32_t)conn, NULL);
+    return reply(c, p, MSG_CONNECT_REPLY, id, conn, NULL);
 }
 
 /* Tell every up peer that ep lives on host `to` now. */
@@ -1103,25 +861,15 @@ static void native_arrive(struct ep_ctl *c, struct ep_wire *w, const char *ep)
     log_info("wire %#x: %s arrived, native now: %s <-> %s", w->connector, ep, w->local, ep);
 }
 
-static int h_connect_reply(struct peer *p, uint16_t type, uint64_t id, const void *payload,
-                           size_t len, void *arg)
+/* CONNECT_REPLY and MOVE_READY. */
+static int h_connect_reply(struct ep_ctl *c, struct peer *p, uint64_t id,
+                           const struct ep_msg_in *m)
 {
-    static const char *const allowed[] = {"connector", "ok", "error", NULL};
-    struct ep_ctl *c = arg;
-    struct jsonrpc_error err = {0};
-    const char *error = "refused";
-    struct ep_wire *w;
-    int64_t conn;
-    bool ok;
-    json_t *o = msg_parse(c, p, type, payload, len, allowed);
+    const char *error = m->error != NULL ? m->error : "refused";
+    uint16_t type = m->type;
+    struct ep_wire *w = wire_find(c, m->connector);
+    bool ok = m->ok;
 
-    if (o == NULL)
-        return -EINVAL;
-    if (jsonrpc_get_int(o, NULL, "connector", true, 0, UINT32_MAX, &conn, &err) != 0 ||
-        jsonrpc_get_bool(o, NULL, "ok", true, &ok, &err) != 0 ||
-        jsonrpc_get_string(o, NULL, "error", false, 200, &error, &err) < 0)
-        return msg_bad(c, p, type, o, &err);
-    w = wire_find(c, (uint32_t)conn);
     /* silently ignore answers to what we no longer wait for */
     if (w != NULL && w->req == id && strcmp(w->far.host, peer_name(p)) == 0) {
         if (type == MSG_CONNECT_REPLY && w->state == W_CONNECTING) {
@@ -1168,27 +916,14 @@ static int h_connect_reply(struct peer *p, uint16_t type, uint64_t id, const voi
             wire_arm(w, c->grace_ms / 1000.0);
         }
     }
-    json_decref(o);
     return 0;
 }
 
-static int h_disconnect(struct peer *p, uint16_t type, uint64_t id, const void *payload, size_t len,
-                        void *arg)
+static int h_disconnect(struct ep_ctl *c, struct peer *p, uint64_t id, const struct ep_msg_in *m)
 {
-    static const char *const allowed[] = {"connector", NULL};
-    struct ep_ctl *c = arg;
-    struct jsonrpc_error err = {0};
-    struct ep_wire *w;
-    int64_t conn;
-    json_t *o = msg_parse(c, p, type, payload, len, allowed);
+    struct ep_wire *w = wire_find(c, m->connector);
 
     (void)id;
-    if (o == NULL)
-        return -EINVAL;
-    if (jsonrpc_get_int(o, NULL, "connector", true, 0, UINT32_MAX, &conn, &err) != 0)
-        return msg_bad(c, p, type, o, &err);
-    json_decref(o);
-    w = wire_find(c, (uint32_t)conn);
     /* only the host at the far end may take our end down */
     if (w != NULL && strcmp(w->far.host, peer_name(p)) == 0) {
         log_info("wire %#x: disconnected by %s", w->connector, peer_name(p));
@@ -1197,50 +932,34 @@ static int h_disconnect(struct peer *p, uint16_t type, uint64_t id, const void *
     return 0;
 }
 
-static int h_move_prepare(struct peer *p, uint16_t type, uint64_t id, const void *payload,
-                          size_t len, void *arg)
+static int h_move_prepare(struct ep_ctl *c, struct peer *p, uint64_t id,
+                          const struct ep_msg_in *m)
 {
-    static const char *const allowed[] = {"connector", "endpoint",     "far", "far_host",
-                                          "type",      "far_underlay", "key", NULL};
-    static const char *const types[] = {"encap", "secure", NULL};
-    struct ep_ctl *c = arg;
-    struct jsonrpc_error err = {0};
-    const char *ep, *far, *far_host;
-    char why[256], u[EP_UNDERLAY_MAX];
+    const char *ep = m->endpoint, *far = m->far, *far_host = m->host;
+    uint32_t conn = m->connector;
     struct ep_wire *w;
-    struct ep_key k;
-    int64_t conn;
-    int t;
-    json_t *o = msg_parse(c, p, type, payload, len, allowed);
+    char why[256];
 
-    if (o == NULL)
-        return -EINVAL;
-    if (jsonrpc_get_int(o, NULL, "connector", true, 1, UINT32_MAX, &conn, &err) != 0 ||
-        ep_get(o, "endpoint", true, &ep, &err) != 0 || ep_get(o, "far", true, &far, &err) != 0 ||
-        jsonrpc_get_string(o, NULL, "far_host", true, PEER_NAME_MAX, &far_host, &err) != 0 ||
-        jsonrpc_get_enum(o, NULL, "type", true, types, &t, &err) != 0 ||
-        underlay_get(o, "far_underlay", u, &err) != 0 || key_get(o, &k, &err) != 0)
-        return msg_bad(c, p, type, o, &err);
     moved_forget(c, ep); /* it may be coming back */
     why[0] = '\0';
-    if ((t == 1) != k.has)
+    if (m->secure != m->key.has)
         snprintf(why, sizeof(why), "a secure wire needs keys, an encap wire has none");
     else if (strcmp(far_host, c->api->host) == 0) {
         /* the far end is ours: the wire becomes native (keys are not needed) */
-        native_prepare(c, p, (uint32_t)conn, ep, far, why, sizeof(why));
-    } else if (wire_find(c, (uint32_t)conn) != NULL)
+        native_prepare(c, p, conn, ep, far, why, sizeof(why));
+    } else if (wire_find(c, conn) != NULL)
         snprintf(why, sizeof(why), "connector %#x is in use on %s", (unsigned)conn, c->api->host);
     else if (peer_named(c, far_host) == NULL)
         snprintf(why, sizeof(why), "%s is not a peer of %s", far_host, c->api->host);
-    else if ((w = wire_new(c, (uint32_t)conn)) == NULL)
+    else if ((w = wire_new(c, conn)) == NULL)
         snprintf(why, sizeof(why), "out of memory");
     else {
-        w->secure = t == 1;
+        w->secure = m->secure;
         snprintf(w->local, sizeof(w->local), "%s", ep);
         snprintf(w->remote, sizeof(w->remote), "%s", far);
         snprintf(w->far.host, sizeof(w->far.host), "%s", far_host);
-        snprintf(w->far.underlay, sizeof(w->far.underlay), "%s", u);
-        if (end_make(c, w, &k, why, sizeof(why)) != 0) {
+        snprintf(w->far.underlay, sizeof(w->far.underlay), "%s", m->underlay);
+        if (end_make(c, w, &m->key, why, sizeof(why)) != 0) {
             wire_free(c, w);
         } else {
             w->state = W_UP;
@@ -1248,36 +967,22 @@ static int h_move_prepare(struct peer *p, uint16_t type, uint64_t id, const void
             why[0] = '\0';
         }
     }
-    memset(&k, 0, sizeof(k));
-    json_decref(o);
-    return reply(c, p, MSG_MOVE_READY, id, (uint32_t)conn, why[0] != '\0' ? why : NULL);
+    return reply(c, p, MSG_MOVE_READY, id, conn, why[0] != '\0' ? why : NULL);
 }
 
-static int h_repoint(struct peer *p, uint16_t type, uint64_t id, const void *payload, size_t len,
-                     void *arg)
+static int h_repoint(struct ep_ctl *c, struct peer *p, uint64_t id, const struct ep_msg_in *m)
 {
-    static const char *const allowed[] = {"connector", "endpoint", "host", "underlay", "key", NULL};
-    struct ep_ctl *c = arg;
-    struct jsonrpc_error err = {0};
-    const char *ep, *host;
+    const char *ep = m->endpoint, *host = m->host;
+    const struct ep_key *k = &m->key;
+    unsigned conn = m->connector;
     struct ep_loc loc = {0};
     struct wire_addr ra;
-    struct ep_wire *w;
-    struct ep_key k;
+    struct ep_wire *w = wire_find(c, m->connector);
     char why[256];
-    int64_t conn;
-    json_t *o = msg_parse(c, p, type, payload, len, allowed);
 
     (void)id;
-    if (o == NULL)
-        return -EINVAL;
-    if (jsonrpc_get_int(o, NULL, "connector", true, 1, UINT32_MAX, &conn, &err) != 0 ||
-        ep_get(o, "endpoint", true, &ep, &err) != 0 ||
-        jsonrpc_get_string(o, NULL, "host", true, PEER_NAME_MAX, &host, &err) != 0 ||
-        underlay_get(o, "underlay", loc.underlay, &err) != 0 || key_get(o, &k, &err) != 0)
-        return msg_bad(c, p, type, o, &err);
     snprintf(loc.host, sizeof(loc.host), "%s", host);
-    w = wire_find(c, (uint32_t)conn);
+    snprintf(loc.underlay, sizeof(loc.underlay), "%s", m->underlay);
     /* only the host the far end lives on may move it */
     if (w == NULL || strcmp(w->far.host, peer_name(p)) != 0 || strcmp(w->remote, ep) != 0) {
         log_warnx("peer %s: repoint of wire %#x ignored: not its far end", peer_name(p),
@@ -1291,8 +996,8 @@ static int h_repoint(struct peer *p, uint16_t type, uint64_t id, const void *pay
     } else {
         struct port *port = dp_port_find(c->api->dp, w->port);
 
-        if (port != NULL && k.has)
-            port_wire_key_set(port, k.epoch, k.tx, k.rx);
+        if (port != NULL && k->has)
+            port_wire_key_set(port, k->epoch, k->tx, k->rx);
         if (port != NULL && wire_addr_parse(loc.underlay, WIRE_UDP_PORT, &ra) == 0 &&
             port_wire_set_remote(port, &ra, why, sizeof(why)) == 0) {
             w->far = loc;
@@ -1303,22 +1008,60 @@ static int h_repoint(struct peer *p, uint16_t type, uint64_t id, const void *pay
         }
         c->dir->advertise(c, ep, &loc);
     }
-    memset(&k, 0, sizeof(k));
-    json_decref(o);
     return 0;
 }
 
+typedef int (*ep_handler)(struct ep_ctl *c, struct peer *p, uint64_t id, const struct ep_msg_in *m);
+
+/*
+ * Every message of ours comes here: decoded (endpoint_msg.c) before anything
+ * looks at it; a malformed one is logged, counted and refused (the channel
+ * closes the connection).
+ */
+static int on_msg(struct peer *p, uint16_t type, uint64_t id, const void *payload, size_t len,
+                  void *arg)
+{
+    static const ep_handler by_type[MSG_END - MSG_INFO] = {
+        [MSG_INFO - MSG_INFO] = h_info,
+        [MSG_LOOKUP - MSG_INFO] = h_lookup,
+        [MSG_LOOKUP_REPLY - MSG_INFO] = h_lookup_reply,
+        [MSG_MOVED - MSG_INFO] = h_moved,
+        [MSG_CONNECT - MSG_INFO] = h_connect,
+        [MSG_CONNECT_REPLY - MSG_INFO] = h_connect_reply,
+        [MSG_DISCONNECT - MSG_INFO] = h_disconnect,
+        [MSG_MOVE_PREPARE - MSG_INFO] = h_move_prepare,
+        [MSG_MOVE_READY - MSG_INFO] = h_connect_reply,
+        [MSG_REPOINT - MSG_INFO] = h_repoint,
+    };
+    struct ep_ctl *c = arg;
+    struct ep_msg_in m;
+    char why[256];
+    int rc = ep_msg_decode(type, payload, len, &m, why, sizeof(why));
+
+    if (rc == 0 && (type < MSG_INFO || type >= MSG_END || by_type[type - MSG_INFO] == NULL))
+        rc = -EINVAL;
+    if (rc != 0) {
+        log_warnx("peer %s: %s refused: %s", peer_name(p), ep_msg_name(type), why);
+        c->st.bad_msgs++;
+        ep_msg_free(&m);
+        return rc;
+    }
+    rc = by_type[type - MSG_INFO](c, p, id, &m);
+    ep_msg_free(&m);
+    return rc;
+}
+
 static const struct peer_handler handlers[] = {
-    {MSG_INFO, 2, EP_MSG_MAX, h_info},
-    {MSG_LOOKUP, 2, EP_MSG_MAX, h_lookup},
-    {MSG_LOOKUP_REPLY, 2, EP_MSG_MAX, h_lookup_reply},
-    {MSG_MOVED, 2, EP_MSG_MAX, h_moved},
-    {MSG_CONNECT, 2, EP_MSG_MAX, h_connect},
-    {MSG_CONNECT_REPLY, 2, EP_MSG_MAX, h_connect_reply},
-    {MSG_DISCONNECT, 2, EP_MSG_MAX, h_disconnect},
-    {MSG_MOVE_PREPARE, 2, EP_MSG_MAX, h_move_prepare},
-    {MSG_MOVE_READY, 2, EP_MSG_MAX, h_connect_reply},
-    {MSG_REPOINT, 2, EP_MSG_MAX, h_repoint},
+    {MSG_INFO, 2, EP_MSG_MAX, on_msg},
+    {MSG_LOOKUP, 2, EP_MSG_MAX, on_msg},
+    {MSG_LOOKUP_REPLY, 2, EP_MSG_MAX, on_msg},
+    {MSG_MOVED, 2, EP_MSG_MAX, on_msg},
+    {MSG_CONNECT, 2, EP_MSG_MAX, on_msg},
+    {MSG_CONNECT_REPLY, 2, EP_MSG_MAX, on_msg},
+    {MSG_DISCONNECT, 2, EP_MSG_MAX, on_msg},
+    {MSG_MOVE_PREPARE, 2, EP_MSG_MAX, on_msg},
+    {MSG_MOVE_READY, 2, EP_MSG_MAX, on_msg},
+    {MSG_REPOINT, 2, EP_MSG_MAX, on_msg},
 };
 
 static void on_up(struct peer *p, void *arg)
