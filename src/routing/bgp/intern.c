@@ -225,13 +225,17 @@ struct bgp_attrs *bgp_attrs_intern(struct bgp_attr_table *t, const struct bgp_up
     a->present = p->present & ~(BGP_ATTR_BIT(BGP_ATTR_AS4_PATH) |
                                 BGP_ATTR_BIT(BGP_ATTR_AS4_AGGREGATOR) |
                                 BGP_ATTR_BIT(BGP_ATTR_MP_REACH_NLRI) |
-                                BGP_ATTR_BIT(BGP_ATTR_MP_UNREACH_NLRI));
-    a->origin = p->origin;
-    a->med = p->med;
-    a->local_pref = p->local_pref;
-    a->originator_id = p->originator_id;
-    a->aggr_as = p->aggr_as;
-    a->aggr_addr = p->aggr_addr;
+                                BGP_ATTR_BIT(BGP_ATTR_MP_UNREACH_NLRI) |
+                                BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP)); /* nh_len says */
+    /* only what is present, so that equal sets compare equal */
+#define HAS(t) (a->present & BGP_ATTR_BIT(t))
+    a->origin = HAS(BGP_ATTR_ORIGIN) ? p->origin : 0;
+    a->med = HAS(BGP_ATTR_MED) ? p->med : 0;
+    a->local_pref = HAS(BGP_ATTR_LOCAL_PREF) ? p->local_pref : 0;
+    a->originator_id = HAS(BGP_ATTR_ORIGINATOR_ID) ? p->originator_id : 0;
+    a->aggr_as = HAS(BGP_ATTR_AGGREGATOR) ? p->aggr_as : 0;
+    a->aggr_addr = HAS(BGP_ATTR_AGGREGATOR) ? p->aggr_addr : 0;
+#undef HAS
     if (mp) {
         a->nh_len = u->reach_nh_len;
         memcpy(a->nh, u->reach_nh, u->reach_nh_len);

@@ -124,7 +124,9 @@ static int cap_parse(uint8_t code, const uint8_t *v, size_t len, struct bgp_caps
             return fail(e, BGP_ERR_OPEN, BGP_OPEN_UNSPECIFIC, bad_cap, v - 2, len + 2, off);
         c->mp = true;
         c->afs |= bgp_af_bit(be16(v), v[3]);
-        return 0;
+        if (bgp_af_bit(be16(v), v[3]))
+            return 0;
+        break; /* a family the library does not handle: kept with the unknown ones */
     case BGP_CAP_ROUTE_REFRESH:
     case BGP_CAP_RR_OLD:
         if (len != 0)
@@ -158,17 +160,18 @@ static int cap_parse(uint8_t code, const uint8_t *v, size_t len, struct bgp_caps
         }
         return 0;
     default:
-        c->n_unknown++;
-        if (len + 2 <= sizeof(c->unknown) - c->unknown_len && len <= 255) {
-            c->unknown[c->unknown_len] = code;
-            c->unknown[c->unknown_len + 1] = (uint8_t)len;
-            memcpy(c->unknown + c->unknown_len + 2, v, len);
-            c->unknown_len = (uint16_t)(c->unknown_len + 2 + len);
-        } else {
-            c->unknown_truncated = true;
-        }
-        return 0;
+        break;
     }
+    c->n_unknown++;
+    if (len + 2 <= sizeof(c->unknown) - c->unknown_len) {
+        c->unknown[c->unknown_len] = code;
+        c->unknown[c->unknown_len + 1] = (uint8_t)len;
+        memcpy(c->unknown + c->unknown_len + 2, v, len);
+        c->unknown_len = (uint16_t)(c->unknown_len + 2 + len);
+    } else {
+        c->unknown_truncated = true;
+    }
+    return 0;
 }
 
 int bgp_open_parse(const uint8_t *msg, size_t len, struct bgp_open *o, struct bgp_error *e)

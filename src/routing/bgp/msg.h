@@ -56,7 +56,7 @@ struct bgp_caps {
     uint16_t gr_time;      /* restart time, seconds (12 bits) */
     uint32_t gr_afs;       /* families with state preserved */
     uint32_t gr_fwd_afs;   /* ... whose forwarding state was preserved (F bit) */
-    uint16_t n_unknown;    /* unknown capabilities (all counted) */
+    uint16_t n_unknown;    /* unknown capabilities, MP ones for other families too (all counted) */
     uint16_t unknown_len;  /* bytes kept in unknown[] */
     bool unknown_truncated;
     uint8_t unknown[BGP_CAP_UNKNOWN_MAX]; /* code, length, value: as received */

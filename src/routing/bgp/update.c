@@ -429,7 +429,7 @@ int bgp_update_parse(const uint8_t *msg, size_t len, const struct bgp_rx_ctx *cx
                                     .reason = "RFC 4271 6.1: not one whole UPDATE message",
                                     .data = len >= BGP_HDR_LEN ? msg + 16 : NULL,
                                     .data_len = len >= BGP_HDR_LEN ? 2 : 0,
-                                    .offset = 16};
+                                    .offset = len >= BGP_HDR_LEN ? 16 : 0};
         return BGP_RESET;
     }
     body = msg + BGP_HDR_LEN;
