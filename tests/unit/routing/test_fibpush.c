@@ -315,7 +315,9 @@ static void test_push(void **state)
 }
 
 /* 6. ECMP: a best route with several next hops goes as route.add's
- *    nexthops, every one with its interface; back to one, a plain via. */
+ *    nexthops, every one with its interface; back to one, a plain via;
+ *    next hops that resolve to the same one go once (the RIB dedups
+ *    them: vroomd refuses twins). */
 static void test_ecmp(void **state)
 {
     struct rib *rib = rib_new(NULL);
@@ -361,6 +363,19 @@ static void test_ecmp(void **state)
     assert_string_equal(vroute("10.70.0.0/16"),
                         "{\"dev\":\"eth1\",\"prefix\":\"10.70.0.0/16\",\"type\":\"unicast\","
                         "\"via\":\"10.0.2.2\"}");
+    /* two recursive next hops resolving to one: sent once, as a plain route */
+    {
+        struct rib_nh rec[2] = {NH("via 10.200.0.1"), NH("via 10.200.0.2")};
+        struct inet_prefix q = P("10.71.0.0/16");
+        struct rib_attrs ra = {-1, 0, rec, 2};
+
+        add(rib, st, "10.200.0.0/16", "via 10.0.1.2");
+        assert_true(rib_route_update(rib, st, &q, &ra) >= 0);
+        run_until_idle(fp);
+        assert_string_equal(vroute("10.71.0.0/16"),
+                            "{\"dev\":\"eth0\",\"prefix\":\"10.71.0.0/16\",\"type\":\"unicast\","
+                            "\"via\":\"10.0.1.2\"}");
+    }
     /* a vroomd that lost everything gets the group again in the full resync */
     a.n_nh = 2;
     assert_true(rib_route_update(rib, st, &p, &a) >= 0);
