@@ -6,7 +6,10 @@
  * session would (bgp_msg_frame), each goes to its type's parser, from an
  * exact-size heap copy so ASan sees any read past it. An OPEN that parses
  * is rebuilt and must parse back to the same fields. The whole rest is also
- * tried as one UPDATE and one OPEN whatever its header says.
+ * tried as one UPDATE and one OPEN whatever its header says, and as a
+ * session record (bgp_session_import): one that imports must give a state
+ * the machine accepts, and the session then takes the input as received
+ * bytes and fires its timers.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -14,6 +17,7 @@
 #include <string.h>
 
 #include "fuzz_bgp_common.h"
+#include "routing/bgp/fsm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -112,6 +116,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (size >= BGP_HDR_LEN)
             open_msg(m, size);
         free(m);
+    }
+    {
+        static struct bgp_session s;
+        const struct bgp_session_cbs cbs = {0};
+
+        if (bgp_session_import(&s, data, size, 1000) == 0) {
+            CHECK(s.state <= BGP_ESTABLISHED && s.in_len < sizeof(s.in) &&
+                  s.out_len <= sizeof(s.out));
+            (void)bgp_session_input(&s, data, size, 2000, &cbs);
+            (void)bgp_session_timers(&s, 1000000000);
+            CHECK(s.state <= BGP_ESTABLISHED && s.in_len < sizeof(s.in));
+        }
     }
     return 0;
 }

@@ -64,3 +64,11 @@ upd = bytes.fromhex(table["cases"][0]["msg"])
 notif = hdr(3, b"\x06\x02" + b"shutdown")
 rr = hdr(5, b"\x00\x02\x00\x01")
 write("corpus_bgp_msg", "stream.bin", b"\x13" + o + ka + upd + rr + ka + notif)
+
+# a session record (fsm.h, version 1): Established, half a KEEPALIVE read, one unsent
+rec = struct.pack("!HIIIHHHIBHB", 1, 65000, 65001, 0x0a000001, 90, 5, 2, 3, 0, 0, 5)
+rec += struct.pack("!IIII", 0, 30000, 10000, 0)
+rec += struct.pack("!IIHHIBBHII", 65001, 0x0a000002, 30, 10, 1, 3, 0, 0, 0, 0)
+rec += bytes(4) + bytes(4 * 12) + bytes(4 * 5)
+rec += struct.pack("!I", 7) + ka[:7] + struct.pack("!I", 19) + ka
+write("corpus_bgp_msg", "session_record.bin", b"\x01" + rec)
