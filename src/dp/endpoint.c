@@ -29,6 +29,7 @@
 #include "lib/log.h"
 #include "peer/peer.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <ev.h>
 #include <openssl/rand.h>
@@ -105,6 +106,8 @@ struct ep_wire {
     char error[160];
     uint64_t req; /* id of the request we wait on */
     ev_timer timer;
+    int move_phase; /* W_MOVING: 1 waiting for the far host's EXPECT_READY, 2 for MOVE_READY */
+    ev_timer alttimer; /* our wire port also accepts from a moving far end's other place */
     enum ep_extra xstate;
     char xport[2][PORT_NAME_MAX + 1]; /* X_PREPARED: [0] the staying end's, [1] the arriving
                                        * end's (bound); X_DRAINING: [0] the leaving end's
@@ -381,6 +384,7 @@ static int native_make(struct ep_ctl *c, uint32_t connector, struct vr_iface *if
 
 static void wire_timer_cb(struct ev_loop *loop, ev_timer *t, int revents);
 static void wire_xtimer_cb(struct ev_loop *loop, ev_timer *t, int revents);
+static void wire_alttimer_cb(struct ev_loop *loop, ev_timer *t, int revents);
 
 static struct ep_wire *wire_new(struct ep_ctl *c, uint32_t connector)
 {
@@ -392,6 +396,7 @@ static struct ep_wire *wire_new(struct ep_ctl *c, uint32_t connector)
     w->ctl = c;
     ev_timer_init(&w->timer, wire_timer_cb, 0, 0);
     ev_timer_init(&w->xtimer, wire_xtimer_cb, 0, 0);
+    ev_timer_init(&w->alttimer, wire_alttimer_cb, 0, 0);
     w->next = c->wires;
     c->wires = w;
     return w;
@@ -407,6 +412,7 @@ static void wire_free(struct ep_ctl *c, struct ep_wire *w)
     if (c->api->loop != NULL) {
         ev_timer_stop(c->api->loop, &w->timer);
         ev_timer_stop(c->api->loop, &w->xtimer);
+        ev_timer_stop(c->api->loop, &w->alttimer);
     }
     end_remove(c, w);
     free(w);
@@ -451,6 +457,35 @@ static void wire_xtimer_cb(struct ev_loop *loop, ev_timer *t, int revents)
     port_remove(w->ctl, w->connector, w->xport[0]);
     port_remove(w->ctl, w->connector, w->xport[1]);
     w->xstate = X_NONE;
+}
+
+/* Our wire port accepts from alt (an underlay address) too, for s seconds. */
+static void wire_alt_set(struct ep_wire *w, const char *alt, double s)
+{
+    struct ev_loop *loop = w->ctl->api->loop;
+    struct port *p = dp_port_find(w->ctl->api->dp, w->port);
+    struct wire_addr a;
+
+    if (p == NULL || wire_addr_parse(alt, WIRE_UDP_PORT, &a) != 0 ||
+        port_wire_accept_also(p, &a) != 0)
+        return;
+    if (loop == NULL)
+        return;
+    ev_timer_stop(loop, &w->alttimer);
+    ev_timer_set(&w->alttimer, s, 0);
+    ev_timer_start(loop, &w->alttimer);
+}
+
+static void wire_alttimer_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+    struct ep_wire *w = (struct ep_wire *)((char *)t - offsetof(struct ep_wire, alttimer));
+    struct port *p = dp_port_find(w->ctl->api->dp, w->port);
+
+    (void)loop;
+    (void)revents;
+    if (p != NULL && port_wire_is(p))
+        port_wire_accept_also(p, NULL);
+    log_info("wire %#x: accepting from %s only", w->connector, w->far.underlay);
 }
 
 static void wire_fail(struct ep_ctl *c, struct ep_wire *w, const char *fmt, ...)
@@ -861,7 +896,29 @@ static void native_arrive(struct ep_ctl *c, struct ep_wire *w, const char *ep)
     log_info("wire %#x: %s arrived, native now: %s <-> %s", w->connector, ep, w->local, ep);
 }
 
-/* CONNECT_REPLY and MOVE_READY. */
+/* The new keys of a secure wire's move (kept in error[] while moving). */
+static struct ep_key *nk_of(struct ep_wire *w)
+{
+    return (struct ep_key *)w->error;
+}
+
+/* Ask host `to` to make the moving endpoint's new end (MOVE_PREPARE). 0 or -errno. */
+static int move_prepare_send(struct ep_ctl *c, struct ep_wire *w, struct ep_peer *to)
+{
+    json_t *msg = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "connector", (json_int_t)w->connector,
+                            "endpoint", w->local, "far", w->remote, "far_host", w->far.host,
+                            "far_underlay", w->far.underlay, "type",
+                            w->secure ? "secure" : "encap");
+
+    if (w->secure)
+        json_object_set_new(msg, "key", key_json(nk_of(w)->tx, nk_of(w)->rx, nk_of(w)->epoch));
+    w->req = ++c->next_id;
+    w->move_phase = 2;
+    wire_arm(w, EP_CONNECT_S);
+    return send_msg(to, MSG_MOVE_PREPARE, w->req, msg);
+}
+
+/* CONNECT_REPLY, MOVE_READY and EXPECT_READY. */
 static int h_connect_reply(struct ep_ctl *c, struct peer *p, uint64_t id,
                            const struct ep_msg_in *m)
 {
@@ -883,8 +940,21 @@ static int h_connect_reply(struct ep_ctl *c, struct peer *p, uint64_t id,
             }
         }
     }
+    if (w != NULL && w->req == id && type == MSG_EXPECT_READY && w->state == W_MOVING &&
+        w->move_phase == 1 && strcmp(w->far.host, peer_name(p)) == 0) {
+        /* the far end accepts from the new place too: now make it */
+        struct ep_peer *to = peer_named(c, w->move_to);
+
+        if (!ok)
+            log_warnx("wire %#x: %s cannot expect %s (%s): frames the new end sends before the "
+                      "switch will be dropped there",
+                      w->connector, w->far.host, w->move_to, error);
+        if (to == NULL || move_prepare_send(c, w, to) != 0)
+            wire_fail(c, w, "move to %s: cannot send to it", w->move_to);
+        return 0;
+    }
     if (w != NULL && w->req == id && type == MSG_MOVE_READY && w->state == W_MOVING &&
-        strcmp(w->move_to, peer_name(p)) == 0) {
+        w->move_phase == 2 && strcmp(w->move_to, peer_name(p)) == 0) {
         struct ep_peer *to = peer_of(c, p), *far = peer_named(c, w->far.host);
 
         if (!ok) {
@@ -897,7 +967,7 @@ static int h_connect_reply(struct ep_ctl *c, struct peer *p, uint64_t id,
             json_t *rp =
                 json_pack("{s:I,s:s,s:s,s:s}", "connector", (json_int_t)w->connector, "endpoint",
                           w->local, "host", to->name, "underlay", to->underlay);
-            struct ep_key *nk = (struct ep_key *)w->error; /* see m_endpoint_move */
+            struct ep_key *nk = nk_of(w); /* see m_endpoint_move */
 
             if (w->secure) /* the far end's tx is the new end's rx */
                 json_object_set_new(rp, "key", key_json(nk->rx, nk->tx, nk->epoch));
@@ -1000,7 +1070,12 @@ static int h_repoint(struct ep_ctl *c, struct peer *p, uint64_t id, const struct
             port_wire_key_set(port, k->epoch, k->tx, k->rx);
         if (port != NULL && wire_addr_parse(loc.underlay, WIRE_UDP_PORT, &ra) == 0 &&
             port_wire_set_remote(port, &ra, why, sizeof(why)) == 0) {
+            char old[EP_UNDERLAY_MAX];
+
+            /* what the old place still sends arrives for the grace period */
+            snprintf(old, sizeof(old), "%s", w->far.underlay);
             w->far = loc;
+            wire_alt_set(w, old, c->grace_ms / 1000.0 + 1.0);
             log_info("wire %#x: %s moved to %s, re-pointed to %s", w->connector, ep, host,
                      loc.underlay);
         } else {
@@ -1009,6 +1084,30 @@ static int h_repoint(struct ep_ctl *c, struct peer *p, uint64_t id, const struct
         c->dir->advertise(c, ep, &loc);
     }
     return 0;
+}
+
+/* EXPECT: the far end of our wire is moving to host/underlay: accept from
+ * there too (and, secure, open the next epoch's frames) until REPOINT. */
+static int h_expect(struct ep_ctl *c, struct peer *p, uint64_t id, const struct ep_msg_in *m)
+{
+    struct ep_wire *w = wire_find(c, m->connector);
+    struct port *port = w != NULL ? dp_port_find(c->api->dp, w->port) : NULL;
+    char why[256] = "";
+
+    if (w == NULL || w->native || strcmp(w->far.host, peer_name(p)) != 0 ||
+        strcmp(w->remote, m->endpoint) != 0 || port == NULL || !port_wire_is(port))
+        snprintf(why, sizeof(why), "%s has no wire %#x to %s on %s", c->api->host, m->connector,
+                 m->endpoint, peer_name(p));
+    else if (m->key.has != w->secure)
+        snprintf(why, sizeof(why), "keys only for, and always for, a secure wire");
+    else if (m->key.has && port_wire_key_rx_next(port, m->key.epoch, m->key.rx) != 0)
+        snprintf(why, sizeof(why), "cannot take the next epoch's key");
+    else {
+        wire_alt_set(w, m->underlay, 2 * EP_CONNECT_S + c->grace_ms / 1000.0);
+        log_info("wire %#x: %s is moving to %s: accepting from %s too", w->connector,
+                 m->endpoint, m->host, m->underlay);
+    }
+    return reply(c, p, MSG_EXPECT_READY, id, m->connector, why[0] != '\0' ? why : NULL);
 }
 
 typedef int (*ep_handler)(struct ep_ctl *c, struct peer *p, uint64_t id, const struct ep_msg_in *m);
@@ -1032,6 +1131,8 @@ static int on_msg(struct peer *p, uint16_t type, uint64_t id, const void *payloa
         [MSG_MOVE_PREPARE - MSG_INFO] = h_move_prepare,
         [MSG_MOVE_READY - MSG_INFO] = h_connect_reply,
         [MSG_REPOINT - MSG_INFO] = h_repoint,
+        [MSG_EXPECT - MSG_INFO] = h_expect,
+        [MSG_EXPECT_READY - MSG_INFO] = h_connect_reply,
     };
     struct ep_ctl *c = arg;
     struct ep_msg_in m;
@@ -1062,6 +1163,8 @@ static const struct peer_handler handlers[] = {
     {MSG_MOVE_PREPARE, 2, EP_MSG_MAX, on_msg},
     {MSG_MOVE_READY, 2, EP_MSG_MAX, on_msg},
     {MSG_REPOINT, 2, EP_MSG_MAX, on_msg},
+    {MSG_EXPECT, 2, EP_MSG_MAX, on_msg},
+    {MSG_EXPECT_READY, 2, EP_MSG_MAX, on_msg},
 };
 
 static void on_up(struct peer *p, void *arg)
@@ -1298,6 +1401,12 @@ static json_t *wire_row(struct ep_ctl *c, const struct ep_wire *w, bool detail)
             json_object_set_new(o, "tx", json_integer((json_int_t)wi.st.tx_packets));
             json_object_set_new(o, "epoch", json_integer(wi.epoch));
             json_object_set_new(o, "keyed", json_boolean(wi.has_key));
+            if (wi.has_alt) {
+                char a[INET_ADDRSTRLEN] = "?";
+
+                inet_ntop(AF_INET, &wi.alt.u.v4, a, sizeof(a));
+                json_object_set_new(o, "also_from", json_string(a));
+            }
         }
     }
     return o;
@@ -1530,6 +1639,7 @@ static int native_move(struct ep_ctl *c, struct ep_wire *w, const char *ep, stru
         return jsonrpc_error_set(err, JSONRPC_BUSY, "to: cannot send to %s", to->name);
     snprintf(w->move_ep, sizeof(w->move_ep), "%s", ep);
     snprintf(w->move_to, sizeof(w->move_to), "%s", to->name);
+    w->move_phase = 2;
     w->state = W_MOVING;
     wire_arm(w, EP_CONNECT_S);
     *result = wire_row(c, w, false);
@@ -1546,7 +1656,7 @@ static int m_endpoint_move(void *ctx, json_t *params, json_t **result, struct js
     struct ep_key nk = {0};
     struct port *port;
     struct ep_wire *w;
-    json_t *msg;
+    int rc;
 
     if (jsonrpc_check_fields(params, NULL, allowed, err) != 0 ||
         ep_get(params, "endpoint", true, &ep, err) != 0 ||
@@ -1583,30 +1693,40 @@ static int m_endpoint_move(void *ctx, json_t *params, json_t **result, struct js
     if (port == NULL || port_wire_info(port, &wi) != 0)
         return jsonrpc_error_set(err, JSONRPC_INTERNAL_ERROR, "endpoint: wire port %s is gone",
                                  w->port);
-    msg = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "connector", (json_int_t)w->connector, "endpoint",
-                    ep, "far", w->remote, "far_host", w->far.host, "far_underlay", w->far.underlay,
-                    "type", w->secure ? "secure" : "encap");
     if (w->secure) {
         /* the new end gets keys of its own under the next epoch: the far end
          * keeps the old epoch's rx key, so what the old end sent still opens */
         nk.has = true;
         nk.epoch = (uint8_t)(wi.epoch + 1);
-        if (RAND_bytes(nk.tx, WIRE_SEC_KEYLEN) != 1 || RAND_bytes(nk.rx, WIRE_SEC_KEYLEN) != 1) {
-            json_decref(msg);
+        if (RAND_bytes(nk.tx, WIRE_SEC_KEYLEN) != 1 || RAND_bytes(nk.rx, WIRE_SEC_KEYLEN) != 1)
             return jsonrpc_error_set(err, JSONRPC_INTERNAL_ERROR, "no random bytes for keys");
-        }
-        json_object_set_new(msg, "key", key_json(nk.tx, nk.rx, nk.epoch));
-    }
-    w->req = ++c->next_id;
-    if (send_msg(to, MSG_MOVE_PREPARE, w->req, msg) != 0) {
-        memset(&nk, 0, sizeof(nk));
-        return jsonrpc_error_set(err, JSONRPC_BUSY, "to: cannot send to %s", host);
     }
     /* keep the new keys until the far end is told (error[] is unused while moving) */
     _Static_assert(sizeof(nk) <= sizeof(w->error), "keys fit");
     memcpy(w->error, &nk, sizeof(nk));
     memset(&nk, 0, sizeof(nk));
     snprintf(w->move_to, sizeof(w->move_to), "%s", host);
+    if (strcmp(w->far.host, host) == 0) {
+        /* the wire becomes native on the far host: it expects nobody */
+        rc = move_prepare_send(c, w, to);
+    } else {
+        /* first the far end accepts from the new place too (EXPECT), so
+         * that nothing the new end sends is dropped there */
+        json_t *m = json_pack("{s:I,s:s,s:s,s:s}", "connector", (json_int_t)w->connector,
+                              "endpoint", w->local, "host", to->name, "underlay", to->underlay);
+
+        if (w->secure)
+            json_object_set_new(m, "key", key_json(nk_of(w)->rx, nk_of(w)->tx, nk_of(w)->epoch));
+        w->req = ++c->next_id;
+        w->move_phase = 1;
+        rc = send_msg(far, MSG_EXPECT, w->req, m);
+    }
+    if (rc != 0) {
+        memset(w->error, 0, sizeof(w->error));
+        w->move_to[0] = '\0';
+        return jsonrpc_error_set(err, JSONRPC_BUSY, "to: cannot send to %s or %s", host,
+                                 w->far.host);
+    }
     w->state = W_MOVING;
     wire_arm(w, EP_CONNECT_S);
     *result = wire_row(c, w, false);

@@ -14,7 +14,8 @@
 
 static const char *const msg_names[] = {
     "info",          "lookup",     "lookup-reply", "moved",      "connect",
-    "connect-reply", "disconnect", "move-prepare", "move-ready", "repoint"};
+    "connect-reply", "disconnect", "move-prepare", "move-ready", "repoint",
+    "expect",        "expect-ready"};
 
 const char *ep_msg_name(uint16_t type)
 {
@@ -178,12 +179,14 @@ static const char *const *members(uint16_t type)
         return connect;
     case MSG_CONNECT_REPLY:
     case MSG_MOVE_READY:
+    case MSG_EXPECT_READY:
         return reply;
     case MSG_DISCONNECT:
         return disconnect;
     case MSG_MOVE_PREPARE:
         return move_prepare;
     case MSG_REPOINT:
+    case MSG_EXPECT:
         return repoint;
     default:
         return NULL;
@@ -226,6 +229,7 @@ static int fields(uint16_t type, struct ep_msg_in *m, struct jsonrpc_error *err)
                    : 0;
     case MSG_CONNECT_REPLY:
     case MSG_MOVE_READY:
+    case MSG_EXPECT_READY:
         return connector_get(o, 0, &m->connector, err) != 0 ||
                        jsonrpc_get_bool(o, NULL, "ok", true, &m->ok, err) != 0 ||
                        jsonrpc_get_string(o, NULL, "error", false, EP_ERROR_MAX, &m->error, err) <
@@ -246,6 +250,7 @@ static int fields(uint16_t type, struct ep_msg_in *m, struct jsonrpc_error *err)
                    ? -EINVAL
                    : 0;
     case MSG_REPOINT:
+    case MSG_EXPECT:
         return connector_get(o, 1, &m->connector, err) != 0 ||
                        ep_get(o, "endpoint", true, &m->endpoint, err) != 0 ||
                        jsonrpc_get_string(o, NULL, "host", true, PEER_NAME_MAX, &m->host, err) !=

@@ -38,6 +38,8 @@ enum ep_msg {
     MSG_MOVE_PREPARE,          /* {connector, endpoint, far, far_host, far_underlay, type, key?} */
     MSG_MOVE_READY,            /* {connector, ok, error?} */
     MSG_REPOINT,               /* {connector, endpoint, host, underlay, key?} */
+    MSG_EXPECT,                /* {connector, endpoint, host, underlay, key?}: accept from there too */
+    MSG_EXPECT_READY,          /* {connector, ok, error?} */
     MSG_END,
 };
 
@@ -59,7 +61,7 @@ struct ep_msg_in {
     const char *endpoint; /* LOOKUP*, MOVED, MOVE_PREPARE, REPOINT */
     const char *local, *remote; /* CONNECT (the sender's and ours) */
     const char *far;      /* MOVE_PREPARE */
-    const char *host;     /* MOVED, REPOINT; MOVE_PREPARE's far_host */
+    const char *host;     /* MOVED, REPOINT, EXPECT; MOVE_PREPARE's far_host */
     const char *error;    /* replies; NULL when absent */
     char underlay[EP_UNDERLAY_MAX]; /* underlay, or far_underlay; "" when absent */
     bool found, ok;

@@ -51,6 +51,8 @@ struct wire_port {
     uint32_t connector;
     enum wire_type type;
     struct wire_addr remote;
+    struct wire_addr alt; /* also accepted from (a move in progress), if has_alt */
+    bool has_alt;
     struct sockaddr_in remote_sa; /* where datagrams go (port 0 for the raw socket) */
     unsigned mtu;
     int mtu_fixed;
@@ -159,15 +161,19 @@ static void underlay_free(struct underlay *u)
 static struct wire_port *underlay_lookup(const struct underlay *u, uint32_t connector,
                                          const struct wire_addr *from, int *why)
 {
+    struct wire_port *alt = NULL;
+
     *why = -WIRE_DROP_UNKNOWN_CONNECTOR;
     for (struct wire_port *w = u->buckets[bucket_of(connector)]; w != NULL; w = w->hnext) {
         if (w->connector != connector)
             continue;
         if (wire_addr_same_host(&w->remote, from))
             return w;
+        if (w->has_alt && alt == NULL && wire_addr_same_host(&w->alt, from))
+            alt = w; /* a wire's own remote wins over another's alternate */
         *why = -WIRE_DROP_UNKNOWN_PEER;
     }
-    return NULL;
+    return alt;
 }
 
 static int make_primary(struct underlay *u, struct wire_port *w)
@@ -701,6 +707,32 @@ int port_wire_key_set(struct port *p, uint8_t epoch, const uint8_t *tx_key, cons
     return wire_key_set(w->sec, epoch, tx_key, rx_key);
 }
 
+int port_wire_accept_also(struct port *p, const struct wire_addr *alt)
+{
+    struct wire_port *w = p->priv;
+
+    if (!port_wire_is(p) || w->u == NULL)
+        return -EINVAL;
+    if (alt == NULL) {
+        w->has_alt = false;
+        return 0;
+    }
+    if (alt->family != AF_INET)
+        return -EINVAL;
+    w->alt = *alt;
+    w->has_alt = true;
+    return 0;
+}
+
+int port_wire_key_rx_next(struct port *p, uint8_t epoch, const uint8_t *rx_key)
+{
+    struct wire_port *w = p->priv;
+
+    if (!port_wire_is(p) || w->sec == NULL)
+        return -EINVAL;
+    return wire_key_rx_next(w->sec, epoch, rx_key);
+}
+
 int port_wire_info(const struct port *p, struct port_wire_info *out)
 {
     const struct wire_port *w;
@@ -712,6 +744,8 @@ int port_wire_info(const struct port *p, struct port_wire_info *out)
     out->connector = w->connector;
     out->type = w->type;
     out->remote = w->remote;
+    out->has_alt = w->has_alt;
+    out->alt = w->alt;
     if (w->u != NULL) {
         out->local = w->u->local;
         out->raw_tx = w->u->rawfd >= 0;

@@ -44,6 +44,8 @@ struct port_wire_info {
     uint32_t connector;
     enum wire_type type;
     struct wire_addr local, remote;
+    bool has_alt;         /* also accepting from alt (port_wire_accept_also) */
+    struct wire_addr alt;
     unsigned underlay_mtu;
     unsigned overhead;  /* wire_overhead() */
     unsigned inner_max; /* longest inner frame carried */
@@ -66,6 +68,13 @@ bool port_wire_is(const struct port *p);
 int port_wire_setup(struct port *p, const struct port_wire_config *cfg, char *err, size_t errlen);
 /* Re-point the far end (link migration). Same errors. */
 int port_wire_set_remote(struct port *p, const struct wire_addr *remote, char *err, size_t errlen);
+/* Also accept datagrams from alt (its address; NULL: no more), besides the
+ * remote: the old or the new place of a far end that moves, while frames
+ * from both are in flight. A wire whose remote is alt wins over this one.
+ * 0, or -EINVAL (not a wire set up, not IPv4). */
+int port_wire_accept_also(struct port *p, const struct wire_addr *alt);
+/* Announce the next epoch's rx key (wire_key_rx_next()). 0, -EINVAL, -ENOMEM. */
+int port_wire_key_rx_next(struct port *p, uint8_t epoch, const uint8_t *rx_key);
 /* Install keys (secure wires; see wire_key_set()). 0, -EINVAL, -ENOMEM. */
 int port_wire_key_set(struct port *p, uint8_t epoch, const uint8_t *tx_key, const uint8_t *rx_key);
 /* 0 or -EINVAL if p is not a wire. */

@@ -59,6 +59,7 @@ bool wire_replay_update(struct wire_replay *r, uint64_t counter)
 struct sec_rx {
     bool valid;
     uint8_t epoch;
+    uint8_t key[WIRE_SEC_KEYLEN]; /* the next epoch's only: to know it again */
     EVP_CIPHER_CTX *ctx;
     struct wire_replay replay;
 };
@@ -70,7 +71,7 @@ struct wire_sec {
         EVP_CIPHER_CTX *ctx;
         uint64_t counter; /* next to send */
     } tx;
-    struct sec_rx rx[2]; /* current, previous epoch */
+    struct sec_rx rx[3]; /* current, previous epoch; the next, announced (wire_key_rx_next) */
 };
 
 struct wire_sec *wire_sec_new(void)
@@ -86,6 +87,7 @@ void wire_sec_free(struct wire_sec *s)
     EVP_CIPHER_CTX_free(s->tx.ctx);
     EVP_CIPHER_CTX_free(s->rx[0].ctx);
     EVP_CIPHER_CTX_free(s->rx[1].ctx);
+    EVP_CIPHER_CTX_free(s->rx[2].ctx);
     OPENSSL_cleanse(s, sizeof(*s));
     free(s);
 }
@@ -106,17 +108,27 @@ static EVP_CIPHER_CTX *key_ctx(const uint8_t *key, int enc)
 int wire_key_set(struct wire_sec *s, uint8_t epoch, const uint8_t tx_key[WIRE_SEC_KEYLEN],
                  const uint8_t rx_key[WIRE_SEC_KEYLEN])
 {
+    /* announced before (wire_key_rx_next): keep its context and what its
+     * window has seen, so frames opened early are not accepted twice */
+    bool adopt = s->rx[2].valid && s->rx[2].epoch == epoch &&
+                 CRYPTO_memcmp(s->rx[2].key, rx_key, WIRE_SEC_KEYLEN) == 0;
+    struct wire_replay seen = adopt ? s->rx[2].replay : (struct wire_replay){0};
     EVP_CIPHER_CTX *tx, *rx;
 
     if (CRYPTO_memcmp(tx_key, rx_key, WIRE_SEC_KEYLEN) == 0)
         return -EINVAL;
     tx = key_ctx(tx_key, 1);
-    rx = key_ctx(rx_key, 0);
+    rx = adopt ? s->rx[2].ctx : key_ctx(rx_key, 0);
     if (tx == NULL || rx == NULL) {
         EVP_CIPHER_CTX_free(tx);
-        EVP_CIPHER_CTX_free(rx);
+        if (!adopt)
+            EVP_CIPHER_CTX_free(rx);
         return -ENOMEM;
     }
+    if (adopt)
+        s->rx[2].ctx = NULL;
+    EVP_CIPHER_CTX_free(s->rx[2].ctx);
+    OPENSSL_cleanse(&s->rx[2], sizeof(s->rx[2]));
     EVP_CIPHER_CTX_free(s->tx.ctx);
     s->tx.ctx = tx;
     s->tx.epoch = epoch;
@@ -131,6 +143,7 @@ int wire_key_set(struct wire_sec *s, uint8_t epoch, const uint8_t tx_key[WIRE_SE
         EVP_CIPHER_CTX_free(s->rx[0].ctx);
     }
     memset(&s->rx[0], 0, sizeof(s->rx[0]));
+    s->rx[0].replay = seen;
     s->rx[0].ctx = rx;
     s->rx[0].epoch = epoch;
     s->rx[0].valid = true;
@@ -138,6 +151,24 @@ int wire_key_set(struct wire_sec *s, uint8_t epoch, const uint8_t tx_key[WIRE_SE
         EVP_CIPHER_CTX_free(s->rx[1].ctx);
         memset(&s->rx[1], 0, sizeof(s->rx[1]));
     }
+    return 0;
+}
+
+int wire_key_rx_next(struct wire_sec *s, uint8_t epoch, const uint8_t rx_key[WIRE_SEC_KEYLEN])
+{
+    EVP_CIPHER_CTX *rx;
+
+    if (s->rx[0].valid && s->rx[0].epoch == epoch)
+        return -EINVAL;
+    rx = key_ctx(rx_key, 0);
+    if (rx == NULL)
+        return -ENOMEM;
+    EVP_CIPHER_CTX_free(s->rx[2].ctx);
+    OPENSSL_cleanse(&s->rx[2], sizeof(s->rx[2]));
+    s->rx[2].ctx = rx;
+    s->rx[2].epoch = epoch;
+    s->rx[2].valid = true;
+    memcpy(s->rx[2].key, rx_key, WIRE_SEC_KEYLEN);
     return 0;
 }
 
@@ -237,7 +268,7 @@ int wire_sec_open(struct wire_sec *s, uint8_t *payload, size_t len, uint8_t **in
         return -WIRE_DROP_OVERSIZE;
     if (!s->rx[0].valid)
         return -WIRE_DROP_NO_KEY;
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 3; i++)
         if (s->rx[i].valid && s->rx[i].epoch == sh[0])
             rx = &s->rx[i];
     if (rx == NULL)

@@ -64,6 +64,14 @@ void wire_sec_free(struct wire_sec *s);
  */
 int wire_key_set(struct wire_sec *s, uint8_t epoch, const uint8_t tx_key[WIRE_SEC_KEYLEN],
                  const uint8_t rx_key[WIRE_SEC_KEYLEN]);
+/*
+ * Announce the rx key of the next epoch before it is installed: frames the
+ * peer seals with it open already (a moved endpoint's new end starts sending
+ * before we switch). wire_key_set() of that epoch and key then keeps this
+ * key's replay window; any wire_key_set() drops the announced key. 0,
+ * -EINVAL (the current epoch), -ENOMEM.
+ */
+int wire_key_rx_next(struct wire_sec *s, uint8_t epoch, const uint8_t rx_key[WIRE_SEC_KEYLEN]);
 /* Have keys; the current epoch. */
 bool wire_sec_has_key(const struct wire_sec *s);
 uint8_t wire_sec_epoch(const struct wire_sec *s);

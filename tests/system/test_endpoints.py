@@ -43,6 +43,28 @@ def the_wire(lab, host, local):
     return next((w for w in call(lab, host, "wire.list") if w["local"] == local), None)
 
 
+def r2_on_hostC(lab):
+    """r2 on hostC too (lab/ep-wire.yaml): the same VR, interfaces (and so
+    MACs) and routes; its eth0 is hostC's link to h2's eth1; wx is left
+    unbound for the move."""
+    for ns, dev in ((f"{lab.name}-hostC", "c2"), (f"{lab.name}-h2", "eth1")):
+        run("ip", "netns", "exec", ns, "ethtool", "-K", dev, "tx", "off", "tso", "off", "gso",
+            "off", "gro", "off", check=False)
+    lab.exec("h2", "sysctl", "-q", "-w", "net.ipv4.conf.all.rp_filter=0",
+             "-w", "net.ipv4.conf.eth1.rp_filter=0")
+    h2_eth1 = json.loads(lab.exec("h2", "ip", "-j", "link", "show", "eth1").stdout)[0]["address"]
+    call(lab, "hostC", "vr.create", {"name": "r2"})
+    call(lab, "hostC", "port.add", {"name": "c2", "kind": "afpacket", "ifname": "c2"})
+    call(lab, "hostC", "iface.add", {"vr": "r2", "name": "eth0", "addresses": ["10.2.0.1/24"],
+                                     "port": "c2"})
+    call(lab, "hostC", "iface.add", {"vr": "r2", "name": "wx", "addresses": ["10.12.0.2/24"],
+                                     "mtu": 1450})
+    call(lab, "hostC", "route.add", {"vr": "r2", "routes": [{"prefix": "10.1.0.0/24",
+                                                               "via": "10.12.0.1"}]})
+    call(lab, "hostC", "neigh.add", {"vr": "r2", "iface": "eth0", "address": "10.2.0.2",
+                                     "mac": h2_eth1})
+
+
 def test_peers_up_and_wire_by_name(make_lab):
     """Three hosts peer up over TLS; the lab made r1:wx <-> r2:wx a wire by
     name (wire.connect on hostA), both ends agree on it; ping and 10,000
@@ -163,24 +185,7 @@ def test_endpoint_move_lossless(make_lab):
         wait_until(lambda: all((peer(lab, host, o) or {}).get("up") for o in
                                {"hostA", "hostB", "hostC"} - {host}), timeout=20,
                    what=f"{host}'s peers up")
-    # r2 on hostC too: the same VR, interfaces (and so MACs) and routes; its
-    # eth0 is hostC's link to h2's eth1
-    for ns, dev in ((f"{lab.name}-hostC", "c2"), (f"{lab.name}-h2", "eth1")):
-        run("ip", "netns", "exec", ns, "ethtool", "-K", dev, "tx", "off", "tso", "off", "gso",
-            "off", "gro", "off", check=False)
-    lab.exec("h2", "sysctl", "-q", "-w", "net.ipv4.conf.all.rp_filter=0",
-             "-w", "net.ipv4.conf.eth1.rp_filter=0")
-    h2_eth1 = json.loads(lab.exec("h2", "ip", "-j", "link", "show", "eth1").stdout)[0]["address"]
-    call(lab, "hostC", "vr.create", {"name": "r2"})
-    call(lab, "hostC", "port.add", {"name": "c2", "kind": "afpacket", "ifname": "c2"})
-    call(lab, "hostC", "iface.add", {"vr": "r2", "name": "eth0", "addresses": ["10.2.0.1/24"],
-                                     "port": "c2"})
-    call(lab, "hostC", "iface.add", {"vr": "r2", "name": "wx", "addresses": ["10.12.0.2/24"],
-                                     "mtu": 1450})
-    call(lab, "hostC", "route.add", {"vr": "r2", "routes": [{"prefix": "10.1.0.0/24",
-                                                               "via": "10.12.0.1"}]})
-    call(lab, "hostC", "neigh.add", {"vr": "r2", "iface": "eth0", "address": "10.2.0.2",
-                                     "mac": h2_eth1})
+    r2_on_hostC(lab)
     a = the_wire(lab, "hostA", "r1:wx")
     assert a["remote_host"] == "hostB"
 
@@ -334,3 +339,96 @@ def test_move_to_native_and_back(make_lab):
     eps = {x["endpoint"]: x for x in call(lab, "hostA", "endpoint.list")}
     assert eps["r2:wx"]["state"] == "moved" and eps["r2:wx"]["moved_to"] == "hostB"
     assert call(lab, "hostA", "peer.status")["controller"]["moved_out"] == 1
+
+
+# Both ways at once, with three vroomds and four probe processes on two
+# shared cores: a rate the machine carries without loss when nothing moves.
+RATE2 = 3000
+
+
+def test_endpoint_move_lossless_both_ways(make_lab):
+    """r2:wx moves from hostB to hostC under 3,000 packets/s each way (h1 to
+    h2 and h2 to h1). hostA first accepts from hostC too (EXPECT), then
+    re-points and still accepts what hostB sends for the grace period; h2
+    switches its return path to hostC once the new end is up: no packet is
+    lost in either direction and hostA drops nothing as from an unknown
+    sender."""
+    lab = make_lab("ep-wire.yaml")
+    wait_ping(lab, "h1", "10.2.0.2")
+    for host in ("hostA", "hostB", "hostC"):
+        wait_until(lambda: all((peer(lab, host, o) or {}).get("up") for o in
+                               {"hostA", "hostB", "hostC"} - {host}), timeout=20,
+                   what=f"{host}'s peers up")
+    r2_on_hostC(lab)
+    mac = next(i["mac"] for i in call(lab, "hostC", "iface.list", {"vr": "r2"})
+               if i["name"] == "eth0")
+    lab.exec("h2", "ip", "neigh", "replace", "10.2.0.1", "lladdr", mac, "dev", "eth1",
+             "nud", "permanent")
+    # a migrated VR brings its neighbours: r2 on hostC knows r1's wx already
+    r1_wx = next(i["mac"] for i in call(lab, "hostA", "iface.list", {"vr": "r1"})
+                 if i["name"] == "wx")
+    call(lab, "hostC", "neigh.add", {"vr": "r2", "iface": "wx", "address": "10.12.0.1",
+                                     "mac": r1_wx})
+    a = the_wire(lab, "hostA", "r1:wx")
+    conn = a["connector"]
+
+    def unknown_peer():
+        return sum(u["drops"].get("unknown_peer", 0)
+                   for u in call(lab, "hostA", "wire.stats")["underlays"])
+    before = unknown_peer()
+    reps = {}
+
+    def run_probe(key, *args, **kw):
+        reps[key] = probe(lab, *args, **kw)
+    back = threading.Thread(target=run_probe, args=("back", "h2", "h1", "10.1.0.2"),
+                            kwargs={"rate": RATE2, "duration": 6, "port": 7001})
+    back.start()
+    moved = {}
+
+    def move():
+        moved["result"] = call(lab, "hostB", "endpoint.move", {"endpoint": "r2:wx",
+                                                               "to": "hostC"})
+        # the new end is up: h2 sends to it from now on
+        wait_until(lambda: (the_wire(lab, "hostC", "r2:wx") or {}).get("state") == "up",
+                   timeout=10, interval=0.1, what="hostC's end up")
+        seen = call(lab, "hostA", "wire.show", {"connector": conn})
+        moved["alt"] = seen.get("also_from")
+        lab.exec("h2", "ip", "route", "replace", "default", "via", "10.2.0.1", "dev", "eth1",
+                 "onlink", "src", "10.2.0.2")
+    t = threading.Timer(2.0, move)
+    t.start()
+    try:
+        rep = probe(lab, "h1", "h2", "10.2.0.2", rate=RATE2, duration=6)
+    finally:
+        t.join()
+        back.join()
+    assert moved["result"]["state"] == "moving", moved
+    def drops(h):
+        """Every non-zero drop counter of host h, for the assertion message."""
+        out = {}
+
+        def walk(path, o):
+            if isinstance(o, dict):
+                for k, v in o.items():
+                    if k in ("drops", "rx_ring_drops", "tx_errors", "rx_nobuf") and v:
+                        out[path + "/" + k] = v
+                    else:
+                        walk(path + "/" + k, v)
+            elif isinstance(o, list):
+                for i, v in enumerate(o):
+                    walk(path + "/" + str(v.get("name", i) if isinstance(v, dict) else i), v)
+        walk("counters", call(lab, h, "counters.get"))
+        walk("wires", call(lab, h, "wire.stats"))
+        return out
+    diag = {h: drops(h) for h in ("hostA", "hostB", "hostC")}
+    assert rep["sent"] == 6 * RATE2 and rep["lost"] == 0, (rep, diag)
+    assert reps["back"].get("sent") == 6 * RATE2 and reps["back"]["lost"] == 0, (reps["back"], diag)
+    assert moved["alt"] in ("10.100.0.2", "10.100.0.3"), moved   # hostA accepted from both
+    assert unknown_peer() == before
+    a2 = call(lab, "hostA", "wire.show", {"connector": conn})
+    assert (a2["remote_host"], a2["remote_underlay"]) == ("hostC", "10.100.0.3"), a2
+    c = call(lab, "hostC", "wire.show", {"connector": conn})
+    assert c["tx"] > 0 and c["rx"] > 0, c
+    # after the grace period hostA accepts from hostC only
+    wait_until(lambda: "also_from" not in call(lab, "hostA", "wire.show", {"connector": conn}),
+               timeout=10, what="hostA forgets hostB's address")

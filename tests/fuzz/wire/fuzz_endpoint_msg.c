@@ -1,7 +1,7 @@
 /*
  * fuzz_endpoint_msg.c - libFuzzer harness for the endpoint controller's peer
  * message decoder (src/dp/endpoint_msg.c). The first byte picks the message
- * type (one of the ten, or one past them), the rest is the payload, decoded
+ * type (one of the twelve, or one past them), the rest is the payload, decoded
  * from an exact-size heap copy. What decodes must hold what its type
  * promises: the members it has, endpoints of the VR:IFACE form, an IPv4
  * underlay where one is due, keys only as two different keys; what does not
@@ -54,6 +54,7 @@ static void check(const struct ep_msg_in *m)
         break;
     case MSG_CONNECT_REPLY:
     case MSG_MOVE_READY:
+    case MSG_EXPECT_READY:
         CHECK(m->error == NULL || strlen(m->error) <= EP_ERROR_MAX);
         break;
     case MSG_DISCONNECT:
@@ -65,6 +66,7 @@ static void check(const struct ep_msg_in *m)
         CHECK(m->host != NULL && m->underlay[0] != '\0');
         break;
     case MSG_REPOINT:
+    case MSG_EXPECT:
         CHECK(m->connector != 0);
         check_ep(m->endpoint);
         CHECK(m->host != NULL && m->underlay[0] != '\0');

@@ -4,7 +4,7 @@
  * made through the API) and a fake peer ("b", a bare peer context of the
  * test's own) talk TLS over 127.0.0.1 in a network namespace the test
  * unshares for itself: b sends what a real host would (INFO, LOOKUP,
- * CONNECT, DISCONNECT, MOVE_PREPARE, REPOINT, MOVED) and checks each answer
+ * CONNECT, DISCONNECT, MOVE_PREPARE, EXPECT, REPOINT, MOVED) and checks each answer
  * and the controller's state through the API; it answers the controller's
  * own LOOKUP and CONNECT; and it sends what no host should (bad JSON,
  * unknown, missing or mistyped members, bad endpoints, addresses, keys,
@@ -466,12 +466,43 @@ static void test_move_messages(void **state)
            "{\"connector\":768,\"local\":\"rb:u\",\"remote\":\"r1:wz\",\"type\":\"encap\","
            "\"underlay\":\"127.0.0.2\"}");
     json_decref(take(MSG_CONNECT_REPLY, NULL));
+    /* EXPECT first: accept from c too, before anything is re-pointed */
+    w = call("wire.show", "{\"connector\":768}");
+    assert_null(json_object_get(w, "also_from"));
+    json_decref(w);
+    send_b(MSG_EXPECT, 30,
+           "{\"connector\":768,\"endpoint\":\"rb:u\",\"host\":\"c\",\"underlay\":\"127.0.0.3\"}");
+    o = take(MSG_EXPECT_READY, &id);
+    assert_int_equal(id, 30);
+    assert_true(json_is_true(json_object_get(o, "ok")));
+    json_decref(o);
+    w = call("wire.show", "{\"connector\":768}");
+    assert_string_equal(str(w, "also_from"), "127.0.0.3");
+    assert_string_equal(str(w, "remote_underlay"), "127.0.0.2");
+    json_decref(w);
+    send_b(MSG_EXPECT, 31,
+           "{\"connector\":999,\"endpoint\":\"rb:u\",\"host\":\"c\",\"underlay\":\"127.0.0.3\"}");
+    o = take(MSG_EXPECT_READY, &id);
+    assert_true(json_is_false(json_object_get(o, "ok")));
+    assert_non_null(strstr(str(o, "error"), "no wire"));
+    json_decref(o);
+    send_b(MSG_EXPECT, 32,
+           "{\"connector\":768,\"endpoint\":\"rb:u\",\"host\":\"c\",\"underlay\":\"127.0.0.3\","
+           "\"key\":{\"tx\":\"" KEY64("11") "\",\"rx\":\"" KEY64("22") "\",\"epoch\":2}}");
+    o = take(MSG_EXPECT_READY, &id);
+    assert_true(json_is_false(json_object_get(o, "ok")));
+    assert_non_null(strstr(str(o, "error"), "secure"));
+    json_decref(o);
     send_b(MSG_REPOINT, 24,
            "{\"connector\":768,\"endpoint\":\"rb:u\",\"host\":\"c\",\"underlay\":\"127.0.0.3\"}");
     settle();
     w = wire(768);
     assert_string_equal(str(w, "remote_host"), "c");
     assert_string_equal(str(w, "remote_underlay"), "127.0.0.3");
+    json_decref(w);
+    /* and it still accepts from b's old place for the grace period */
+    w = call("wire.show", "{\"connector\":768}");
+    assert_string_equal(str(w, "also_from"), "127.0.0.2");
     json_decref(w);
     /* now c holds the far end: b may not move it back */
     send_b(MSG_REPOINT, 25,
@@ -616,6 +647,8 @@ static void test_malformed(void **state)
         {MSG_CONNECT_REPLY, "{\"connector\":1,\"ok\":\"yes\"}"},
         {MSG_MOVE_READY, "{\"connector\":1,\"ok\":true,\"error\":3}"},
         {MSG_DISCONNECT, "{\"connector\":-1}"},
+        {MSG_EXPECT, "{\"connector\":768,\"endpoint\":\"rb:u\",\"underlay\":\"127.0.0.3\"}"},
+        {MSG_EXPECT_READY, "{\"ok\":true}"},
         {MSG_MOVE_PREPARE, "{\"connector\":5,\"endpoint\":\"r1:wz\",\"far\":\"rc:v\","
                            "\"far_underlay\":\"127.0.0.3\",\"type\":\"encap\"}"},
         {MSG_REPOINT, "{\"connector\":768,\"endpoint\":\"rb:u\",\"host\":\"" KEY64("h")

@@ -406,6 +406,30 @@ static void test_set_remote(void **state)
     assert_int_equal(rx_all(b, in, 1), 0);
     snprintf(local, sizeof(local), "127.0.0.2:%u", port2);
     assert_int_equal(underlay_of(local)->st.drops[WIRE_DROP_UNKNOWN_PEER], 1);
+    /* a move in flight: b also accepts what a (its old far end) still sends */
+    {
+        struct wire_addr from_a = addr("127.0.0.1", 0), v6 = addr("[2001:db8::1]", 1);
+        struct port_wire_info wi;
+
+        assert_int_equal(port_wire_accept_also(b, &v6), -EINVAL);
+        assert_int_equal(port_wire_accept_also(b, &from_a), 0);
+        assert_int_equal(port_wire_info(b, &wi), 0);
+        assert_true(wi.has_alt);
+        out[0] = frame(80, 10);
+        port_tx(a, out, 1);
+        assert_int_equal(rx_all(b, in, 1), 1);
+        assert_true(frame_ok(in[0], 80, 10));
+        free_all(in, 1);
+        out[0] = frame(80, 11); /* and c, its remote, as well */
+        port_tx(c, out, 1);
+        assert_int_equal(rx_all(b, in, 1), 1);
+        free_all(in, 1);
+        assert_int_equal(port_wire_accept_also(b, NULL), 0);
+        out[0] = frame(80, 12);
+        port_tx(a, out, 1);
+        assert_int_equal(rx_all(b, in, 1), 0);
+        assert_int_equal(underlay_of(local)->st.drops[WIRE_DROP_UNKNOWN_PEER], 2);
+    }
     /* d has another connector: no clash; a second wire 5 to c would clash */
     {
         struct port *e;

@@ -289,6 +289,60 @@ static void test_roll(void **state)
     wire_sec_free(R);
 }
 
+/* 7b. A key announced for the next epoch opens that epoch's frames before
+ * the switch, alongside the current one; installing it keeps its replay
+ * window (a frame opened early is a replay afterwards); another key or any
+ * other install drops it; the current epoch cannot be announced. */
+static void test_rx_next(void **state)
+{
+    struct wire_sec *S = wire_sec_new(), *N = wire_sec_new(), *R = wire_sec_new();
+    struct frame f1, f2, f2b, f3;
+    uint8_t *in;
+    size_t inlen;
+
+    (void)state;
+    assert_int_equal(wire_key_set(S, 1, key_a, key_b), 0);  /* the old sender */
+    assert_int_equal(wire_key_set(N, 2, key_c, key_d), 0);  /* the new one, epoch 2 */
+    assert_int_equal(wire_key_set(R, 1, key_b, key_a), 0);
+    inner(&f2, 60, 1);
+    assert_int_equal(seal(N, &f2, 5), 0);
+    f2b = f2;
+    f2b.data = f2b.buf + (f2.data - f2.buf);
+    assert_int_equal(open_(R, &f2, &in, &inlen), -WIRE_DROP_BAD_EPOCH);
+    assert_int_equal(wire_key_rx_next(R, 1, key_c), -EINVAL);
+    assert_int_equal(wire_key_rx_next(R, 2, key_c), 0);
+    f2 = f2b;
+    f2.data = f2.buf + (f2b.data - f2b.buf);
+    assert_int_equal(open_(R, &f2, &in, &inlen), 0);     /* early: opens */
+    inner(&f1, 60, 2);
+    assert_int_equal(seal(S, &f1, 5), 0);
+    assert_int_equal(open_(R, &f1, &in, &inlen), 0);     /* the current epoch still does */
+    assert_int_equal(wire_sec_epoch(R), 1);               /* and R still sends epoch 1 */
+    /* the switch: the announced key, its window kept */
+    assert_int_equal(wire_key_set(R, 2, key_d, key_c), 0);
+    f2 = f2b;
+    f2.data = f2.buf + (f2b.data - f2b.buf);
+    assert_int_equal(open_(R, &f2, &in, &inlen), -WIRE_DROP_REPLAY);
+    inner(&f3, 60, 3);
+    assert_int_equal(seal(N, &f3, 5), 0);
+    assert_int_equal(open_(R, &f3, &in, &inlen), 0);
+    /* announced, then another key installed for that epoch: a fresh key, not the announced one */
+    assert_int_equal(wire_key_rx_next(R, 3, key_a), 0);
+    assert_int_equal(wire_key_set(R, 3, key_b, key_c), 0);
+    {
+        struct wire_sec *T = wire_sec_new();
+
+        assert_int_equal(wire_key_set(T, 3, key_a, key_d), 0);
+        inner(&f3, 60, 4);
+        assert_int_equal(seal(T, &f3, 5), 0);
+        assert_int_equal(open_(R, &f3, &in, &inlen), -WIRE_DROP_AUTH);
+        wire_sec_free(T);
+    }
+    wire_sec_free(S);
+    wire_sec_free(N);
+    wire_sec_free(R);
+}
+
 /* 8. A sender stops before its counter could wrap. */
 static void test_counter_limit(void **state)
 {
@@ -324,7 +378,8 @@ int main(void)
         cmocka_unit_test(test_round_trip), cmocka_unit_test(test_replay),
         cmocka_unit_test(test_forged),     cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_wrong_key),  cmocka_unit_test(test_no_key),
-        cmocka_unit_test(test_roll),       cmocka_unit_test(test_counter_limit),
+        cmocka_unit_test(test_roll),       cmocka_unit_test(test_rx_next),
+        cmocka_unit_test(test_counter_limit),
         cmocka_unit_test(test_no_room),
     };
 
