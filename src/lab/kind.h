@@ -10,6 +10,7 @@
 #define VROOM_LAB_KIND_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct lab;
 struct topo_node;
@@ -61,6 +62,16 @@ extern const struct lab_kind kind_frr;
 extern const struct lab_kind kind_openbgpd;
 extern const struct lab_kind kind_host;
 extern const struct lab_kind kind_vrouter;
+
+/* Control planes of a vroom-router (`control:`), which are kinds without
+ * being node kinds: routerd (kind_routerd.c, the default), bird, frr. NULL
+ * for another name ("none" included). */
+extern const struct lab_kind kind_routerd;
+const struct lab_kind *lab_control_find(const char *name);
+
+/* kind_routerd.c: the routerd YAML config the lab writes for a vroom-router
+ * without `config:`, from its addresses and routes. 0, or -EINVAL with why. */
+int routerd_config_write(const struct topo_node *n, FILE *out, char *why, size_t whylen);
 
 /* Helpers for kinds: a malloc'd NULL-terminated argv of prefix (NULL-terminated)
  * followed by the argc strings of args (which may be NULL). */

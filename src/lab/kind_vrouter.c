@@ -4,10 +4,12 @@
  * through its API, for the VR, one interface per link and address of the
  * node, a port per link (the host's end of the link's veth, named vpNa or
  * vpNb after the link's index) and the node's static routes. vroomd makes
- * the VR's container, LAB-HOST.VR; with `control: bird|frr` that suite runs
- * in it on the node's config, and the shim in vroomd mirrors the routes it
- * installs into the VR's FIB. `vroom-lab cli LAB VR` is vroomctl on the
- * host's socket; `vroom-lab cli LAB VR/control` is the suite's own CLI.
+ * the VR's container, LAB-HOST.VR. Its control plane (`control:`) runs
+ * there: vroom-routerd by default (kind_routerd.c), which pushes its routes
+ * (the node's static routes among them) to vroomd itself; or BIRD or FRR on
+ * the node's config, whose kernel routes the shim in vroomd mirrors into the
+ * VR's FIB; or none. `vroom-lab cli LAB VR` is vroomctl on the host's
+ * socket; `vroom-lab cli LAB VR/control` is the control plane's own CLI.
  * A link to a VR on another host, both hosts with an underlay, is a wire
  * instead: the interface gets no port, and once both VRs exist the lab asks
  * vroomd for wire.connect (the endpoint controller makes both ends).
@@ -335,7 +337,9 @@ static int vrouter_start(struct lab *lab, const struct topo_node *n, char *err, 
     routes = json_array();
     for (size_t r = 0; r < n->n_routes; r++)
         json_array_append_new(routes, route_json(n->routes[r]));
-    if (rc == 0 && n->n_routes > 0)
+    /* static routes: vroom-routerd's own (the config the lab writes for it
+     * holds them), else straight into the FIB */
+    if (rc == 0 && n->n_routes > 0 && n->control != &kind_routerd)
         rc = call(c, n, "route.add", json_pack("{s:s,s:o}", "vr", n->name, "routes", routes), err,
                   errlen);
     else

@@ -221,7 +221,7 @@ static int lab_load_records(struct lab *lab)
             strcpy(tn->name, b);
             tn->kind = lab_kind_find(c);
             strcpy(tn->host, host);
-            tn->control = strcmp(control, "none") != 0 ? lab_kind_find(control) : NULL;
+            tn->control = lab_control_find(control);
         } else if (sscanf(line, "pid %d %llu %63s %63s", &pid, &st, c, d) == 4) {
             struct lab_pid *p;
 

@@ -321,6 +321,7 @@ static int load_config_path(struct loader *ld, struct topo_node *tn, yaml_node_t
 static int load_node(struct loader *ld, yaml_node_t *k, yaml_node_t *v, struct topo_node *tn)
 {
     yaml_node_t *kind_node = NULL, *control_node = NULL, *underlay_node = NULL;
+    yaml_node_t *routes_node = NULL;
     const char *name;
     int rc;
 
@@ -359,6 +360,7 @@ static int load_node(struct loader *ld, yaml_node_t *k, yaml_node_t *v, struct t
             if ((rc = load_addresses(ld, tn, pv)) != 0)
                 return rc;
         } else if (strcmp(key, "routes") == 0) {
+            routes_node = pv;
             if ((rc = load_string_list(ld, pv, "routes", &tn->routes, &tn->route_lines,
                                        &tn->n_routes)) != 0)
                 return rc;
@@ -395,10 +397,10 @@ static int load_node(struct loader *ld, yaml_node_t *k, yaml_node_t *v, struct t
         } else if (strcmp(key, "control") == 0) {
             if ((rc = expect_scalar(ld, pv, "control", &text)) != 0)
                 return rc;
-            if (strcmp(text, "bird") == 0 || strcmp(text, "frr") == 0)
-                tn->control = lab_kind_find(text);
-            else if (strcmp(text, "none") != 0)
-                return fail(ld, pv, "node %s: control '%s' is not bird, frr or none", name, text);
+            tn->control = lab_control_find(text);
+            if (tn->control == NULL && strcmp(text, "none") != 0)
+                return fail(ld, pv, "node %s: control '%s' is not routerd, bird, frr or none",
+                            name, text);
             control_node = pv;
         } else {
             return fail(ld, pk,
@@ -435,12 +437,19 @@ static int load_node(struct loader *ld, yaml_node_t *k, yaml_node_t *v, struct t
     if (tn->kind->placed && tn->host[0] == '\0')
         return fail(ld, k, "node %s of kind %s needs a host (the host node it runs on)", name,
                     tn->kind->name);
-    if (tn->control != NULL && tn->config == NULL)
+    /* a vroom-router's control plane: vroom-routerd unless it says otherwise */
+    if (tn->kind->placed && control_node == NULL)
+        tn->control = &kind_routerd;
+    if (tn->control != NULL && tn->control != &kind_routerd && tn->config == NULL)
         return fail(ld, control_node, "node %s: control %s needs a config file", name,
                     tn->control->name);
     if (tn->kind->placed && tn->control == NULL && tn->config != NULL)
-        return fail(ld, k, "node %s: config is for its control plane: say control: bird or frr",
-                    name);
+        return fail(ld, control_node,
+                    "node %s: config is for its control plane, and control is none", name);
+    if (tn->control == &kind_routerd && tn->config != NULL && tn->n_routes > 0)
+        return fail(ld, routes_node,
+                    "node %s: routes go in its routerd config %s (static:), not in the topology",
+                    name, tn->config);
     return 0;
 }
 

@@ -226,3 +226,63 @@ def test_valgrind_clean(tmp_path):
     finally:
         lab.down()
     assert lab.namespaces() == []
+
+
+# 12. A vroom-router runs vroom-routerd by default: on the config the lab
+#     writes from its addresses and routes, its socket reachable as
+#     VR/control, its routes in vroomd when up returns; a config routerd
+#     refuses is caught before anything exists; down after a killed up stops
+#     it (by PID); control: none runs nothing.
+def test_vroom_router_runs_routerd(make_lab, tmp_path):
+    lab = make_lab("vr-static.yaml")
+    r1 = next(n for n in lab.status()["nodes"] if n["name"] == "r1")
+    assert [p["name"] for p in r1["processes"]] == ["vroom-routerd"], r1
+    routes = {r["prefix"]: r for r in json.loads(
+        lab.cli("r1", "--json", "route", "list", "r1").stdout)}
+    assert subset({"via": "10.0.2.2", "dev": "eth1"}, routes["10.9.0.0/16"]), routes
+    st = json.loads(lab.cli("r1/control", "routerd.status").stdout)
+    assert st["router_id"] == "10.255.0.1" and st["fib"]["synced"], st
+    rib = json.loads(lab.cli("r1/control", "rib.prefix",
+                             '{"prefix": "2001:db8:9::/48"}').stdout)
+    assert rib["routes"][0]["protocol"] == "static", rib
+    gen = open(f"/run/vroom-lab/{lab.name}/r1/routerd.yaml").read()
+    assert '{prefix: "10.9.0.0/16", via: "10.0.2.2"}' in gen, gen
+    lab.wait("running", "ping:h1:10.9.0.1", timeout=30)
+    p = run(VROOM_LAB, "wait", lab.name, "ospf-full:r1", "--timeout", "1", check=False)
+    assert p.returncode != 0 and "ospf-full:r1" in p.stderr
+
+    # a routerd config with a bad line: refused with routerd's FILE:LINE: reason
+    name = unique_name()
+    bad = tmp_path / "r1.yaml"
+    bad.write_text("interfaces:\n  - {name: eth0, addresses: [10.0.1.1/24]}\n"
+                   "static:\n  - {prefix: 10.9.0.0/16, dev: eth9}\n")
+    f = tmp_path / "bad.yaml"
+    f.write_text(f"name: {name}\nnodes:\n  hostA: {{kind: host}}\n"
+                 f"  r1: {{kind: vroom-router, host: hostA, config: {bad}}}\n")
+    p = run(VROOM_LAB, "up", str(f), check=False)
+    assert p.returncode != 0 and f"{bad}:4:" in p.stderr and "eth9" in p.stderr, p.stderr
+    assert not [n for n in netns_list() if n.startswith(name + "-")]
+
+    # control: none: no process, the lab's routes straight into vroomd
+    text = open(lab.file).read()
+    (tmp_path / "none.yaml").write_text(text.replace("    host: hostA\n",
+                                                     "    host: hostA\n    control: none\n"))
+    none = make_lab(str(tmp_path / "none.yaml"))
+    r1 = next(n for n in none.status()["nodes"] if n["name"] == "r1")
+    assert r1["processes"] == [], r1
+    none.wait("ping:h1:10.9.0.1", timeout=30)
+
+
+@pytest.mark.parametrize("delay", [0.1, 0.25])
+def test_down_after_killed_up_stops_routerd(tmp_path, delay):
+    lab = Lab("vr-routerd-ospf.yaml", tmp_path)
+    p = subprocess.Popen([VROOM_LAB, "up", lab.file], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    time.sleep(delay)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    d = lab.down()
+    assert d.returncode == 0, d.stderr
+    assert lab.namespaces() == []
+    ps = run("ps", "-eo", "pid,stat,args").stdout
+    assert lab.name not in ps.replace(lab.file, ""), ps

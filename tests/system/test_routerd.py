@@ -4,10 +4,10 @@ host's vroomd through the data-plane hypervisor API, traffic following
 them, a reload on SIGHUP, a reconnect to vroomd, and a restart that
 resynchronises vroomd's FIB in full.
 
-The lab is vr-static.yaml's topology without the lab's own static routes
-(vroom-routerd installs them); the lab's `vroom-router` nodes do not yet
-start vroom-routerd themselves, so the test starts it with `vroom-lab exec`
-and stops it by PID.
+The lab is vr-static.yaml's topology with r1's routes in a routerd config
+file the topology names (`config:`): the lab starts vroom-routerd on it in
+r1's container (the default control plane of a vroom-router). A restart
+is done by hand with `vroom-lab exec`; routerd is stopped by PID.
 """
 import json
 import os
@@ -59,42 +59,92 @@ static:
 
 
 class Routerd:
-    """vroom-routerd in r1's container, and its JSON-RPC socket."""
+    """A VR's vroom-routerd: the one the lab started (the default control
+    plane of a vroom-router, on the config file the topology names), or,
+    once that one is stopped, one started by hand in the VR's container on
+    the same config, socket and log."""
 
-    def __init__(self, lab, tmp_path, config):
+    def __init__(self, lab, cfg, node="r1", host="hostA"):
         self.lab = lab
-        self.cfg = os.path.join(str(tmp_path), "r1.yaml")
-        self.sock = os.path.join(str(tmp_path), "rd.sock")
-        self.log = os.path.join(str(tmp_path), "routerd.log")
-        self.write(config)
+        self.node = node
+        self.host = host
+        self.cfg = cfg
+        self.dir = f"/run/vroom-lab/{lab.name}/{node}"
+        self.sock = os.path.join(self.dir, "routerd.sock")
+        self.log = os.path.join(self.dir, "routerd.log")
         self.proc = None
+        self.pid = None
+        self.logtext = ""
 
     def write(self, config):
         with open(self.cfg, "w") as f:
             f.write(config)
 
-    def start(self):
-        vroomd = f"/run/vroom-lab/{self.lab.name}/hostA/vroomd.sock"
-        import subprocess
-        from conftest import VROOM_LAB
-        self.logf = open(self.log, "a")
-        self.proc = subprocess.Popen(
-            [VROOM_LAB, "exec", self.lab.name, "r1", "--", VROOM_ROUTERD, "-c", self.cfg,
-             "-s", self.sock, "--vroomd", vroomd, "--vr", "r1"],
-            stdout=self.logf, stderr=self.logf)
+    def lab_pid(self):
+        for n in self.lab.status()["nodes"]:
+            if n["name"] == self.node:
+                for p in n["processes"]:
+                    if p["name"] == "vroom-routerd" and p["running"]:
+                        return p["pid"]
+        return None
+
+    def alive(self):
+        if self.proc is not None:
+            return self.proc.poll() is None
+        if self.pid is None:
+            return False
+        try:
+            stat = open(f"/proc/{self.pid}/stat").read()
+        except OSError:
+            return False
+        return stat.split(")")[1].split()[0] != "Z"
+
+    def start(self, *extra):
+        """Attach to the lab's routerd while it runs, else start one by hand."""
+        if self.proc is None and self.pid is None:
+            self.pid = self.lab_pid()
+        if not self.alive():
+            import subprocess
+            from conftest import VROOM_LAB
+            vroomd = f"/run/vroom-lab/{self.lab.name}/{self.host}/vroomd.sock"
+            args = list(extra) or ["-c", self.cfg]
+            if os.path.exists(self.sock):
+                os.unlink(self.sock)
+            self.logf = open(self.log, "a")
+            self.proc = subprocess.Popen(
+                [VROOM_LAB, "exec", self.lab.name, self.node, "--", VROOM_ROUTERD, *args,
+                 "-s", self.sock, "--vroomd", vroomd, "--vr", self.node],
+                stdout=self.logf, stderr=self.logf)
+            self.pid = self.proc.pid
         wait_until(lambda: os.path.exists(self.sock) and self.try_call("routerd.status"),
-                   timeout=20, what="vroom-routerd's socket")
+                   timeout=20, what=f"{self.node}'s vroom-routerd socket")
         return self
 
+    def kill(self, sig):
+        os.kill(self.pid, sig)
+
     def stop(self, sig=signal.SIGTERM):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(sig)
+        if self.pid is None:
+            self.pid = self.lab_pid()
+        if self.alive():
+            os.kill(self.pid, sig)
             try:
-                self.proc.wait(timeout=10)
-            except Exception:
-                self.proc.kill()
-                self.proc.wait()
+                wait_until(lambda: not self.alive(), timeout=10, what="routerd to stop")
+            except AssertionError:
+                os.kill(self.pid, signal.SIGKILL)
+                wait_until(lambda: not self.alive(), timeout=10, what="routerd killed")
+        if self.proc is not None:
+            self.proc.wait()
         self.proc = None
+        self.pid = None
+        if os.path.exists(self.log):
+            self.logtext = open(self.log).read()
+
+    def sanitizer_clean(self):
+        """A sanitizer build reports into the log (and at exit, leaks)."""
+        log = self.logtext or (open(self.log).read() if os.path.exists(self.log) else "")
+        for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+            assert bad not in log, log[-4000:]
 
     def call(self, method, params=None):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -134,15 +184,19 @@ def vroomd_routes(lab):
 
 @pytest.fixture
 def routerd_lab(make_lab, tmp_path):
+    cfg = os.path.join(str(tmp_path), "r1.yaml")
+    with open(cfg, "w") as f:
+        f.write(CONFIG)
     topo = os.path.join(str(tmp_path), "rdstatic.yaml")
     with open(topo, "w") as f:
-        f.write(TOPO)
+        f.write(TOPO.replace("    host: hostA\n", f"    host: hostA\n    config: {cfg}\n", 1))
     lab = make_lab(topo)
-    rd = Routerd(lab, tmp_path, CONFIG)
+    rd = Routerd(lab, cfg)
     try:
         yield lab, rd
     finally:
         rd.stop()
+    rd.sanitizer_clean()
 
 
 # 1. routerd's static routes (one recursive) reach vroomd's FIB with via + dev,
@@ -178,7 +232,7 @@ def test_reload_reconnect_resync(routerd_lab):
 
     rd.write(CONFIG.replace("{prefix: 10.10.0.0/16, via: 10.9.0.1}",
                             "{prefix: 10.11.0.0/16, via: 10.0.2.2, dev: eth1}"))
-    rd.proc.send_signal(signal.SIGHUP)
+    rd.kill(signal.SIGHUP)
     wait_until(lambda: "10.11.0.0/16" in vroomd_routes(lab)
                and "10.10.0.0/16" not in vroomd_routes(lab), timeout=20, what="the reload")
     lab.wait("ping:h1:10.11.0.1", timeout=30)

@@ -261,7 +261,84 @@ static void test_structure(void **state)
             "daemons is only for kind frr");
 }
 
-/* 15. topo_free(NULL) does nothing; topo_load on a missing file says why. */
+/* 15. A vroom-router's control plane: vroom-routerd by default, on the
+ *     config the lab writes from its addresses and routes; bird, frr and
+ *     none when asked; routes go in a routerd config file, not beside it. */
+static void test_vrouter_control(void **state)
+{
+    static const char *const head = "name: x\nnodes:\n  h: {kind: host}\n";
+    char text[1024], err[TOPO_ERR_MAX], gen[2048], why[256];
+    struct topo *t;
+    FILE *f;
+
+    (void)state;
+    snprintf(text, sizeof(text),
+             "%s  r: {kind: vroom-router, host: h,\n"
+             "      addresses: {lo: 10.255.0.1/32, e0: [10.0.1.1/24, \"2001:db8::1/64\"]},\n"
+             "      routes: [\"10.9.0.0/16 via 10.0.1.2\", \"default via 2001:db8::2 dev e0\",\n"
+             "               \"blackhole 192.0.2.0/24\", \"10.8.0.1 via 10.0.1.2\"]}\n"
+             "  l: {kind: linux, addresses: {e0: 10.0.1.2/24}}\n"
+             "links:\n  - endpoints: [r:e0, l:e0]\n",
+             head);
+    assert_int_equal(load(text, &t, err), 0);
+    assert_ptr_equal(topo_node_find(t, "r")->control, &kind_routerd);
+    f = fmemopen(gen, sizeof(gen), "w");
+    assert_non_null(f);
+    assert_int_equal(routerd_config_write(topo_node_find(t, "r"), f, why, sizeof(why)), 0);
+    fclose(f);
+    assert_non_null(strstr(gen, "interfaces:\n  - {name: lo, addresses: [\"10.255.0.1/32\"]}\n"
+                                "  - {name: e0, addresses: [\"10.0.1.1/24\", \"2001:db8::1/64\"]}\n"
+                                "static:\n"
+                                "  - {prefix: \"10.9.0.0/16\", via: \"10.0.1.2\"}\n"
+                                "  - {prefix: \"::/0\", via: \"2001:db8::2\", dev: \"e0\"}\n"
+                                "  - {prefix: \"192.0.2.0/24\", type: blackhole}\n"
+                                "  - {prefix: \"10.8.0.1/32\", via: \"10.0.1.2\"}\n"));
+    assert_null(strstr(gen, "router-id"));
+    topo_free(t);
+
+    /* IPv6 only: a router ID made from the name */
+    snprintf(text, sizeof(text), "%s  r: {kind: vroom-router, host: h, addresses: {lo: \"::1/128\"}}\n",
+             head);
+    assert_int_equal(load(text, &t, err), 0);
+    f = fmemopen(gen, sizeof(gen), "w");
+    assert_int_equal(routerd_config_write(topo_node_find(t, "r"), f, why, sizeof(why)), 0);
+    fclose(f);
+    assert_non_null(strstr(gen, "router-id: 10."));
+    topo_free(t);
+
+    for (int i = 0; i < 3; i++) {
+        const char *const names[] = {"bird", "frr", "none"};
+
+        snprintf(text, sizeof(text), "%s  r: {kind: vroom-router, host: h, control: %s%s}\n", head,
+                 names[i], i < 2 ? ", config: r1.conf" : "");
+        assert_int_equal(load(text, &t, err), 0);
+        assert_ptr_equal(topo_node_find(t, "r")->control,
+                         i < 2 ? lab_kind_find(names[i]) : NULL);
+        topo_free(t);
+    }
+    snprintf(text, sizeof(text), "%s  r: {kind: vroom-router, host: h, config: r1.conf}\n", head);
+    assert_int_equal(load(text, &t, err), 0);
+    assert_ptr_equal(topo_node_find(t, "r")->control, &kind_routerd);
+    assert_non_null(topo_node_find(t, "r")->config);
+    topo_free(t);
+
+    snprintf(text, sizeof(text), "%s  r: {kind: vroom-router, host: h, control: quagga}\n", head);
+    refused(text, 4, "control 'quagga' is not routerd, bird, frr or none");
+    snprintf(text, sizeof(text), "%s  r: {kind: vroom-router, host: h, control: bird}\n", head);
+    refused(text, 4, "control bird needs a config file");
+    snprintf(text, sizeof(text),
+             "%s  r: {kind: vroom-router, host: h, control: none, config: r1.conf}\n", head);
+    refused(text, 4, "control is none");
+    snprintf(text, sizeof(text),
+             "%s  r:\n    kind: vroom-router\n    host: h\n    config: r1.conf\n"
+             "    routes: [\"10.9.0.0/16 via 10.0.1.2\"]\n",
+             head);
+    refused(text, 8, "routes go in its routerd config");
+    refused("name: x\nnodes:\n  a: {kind: linux, control: routerd}\n", 3,
+            "control is only for kind vroom-router");
+}
+
+/* 16. topo_free(NULL) does nothing; topo_load on a missing file says why. */
 static void test_free_null_and_missing_file(void **state)
 {
     char err[TOPO_ERR_MAX];
@@ -274,11 +351,12 @@ static void test_free_null_and_missing_file(void **state)
     assert_non_null(strstr(err, "No such file"));
 }
 
-/* 16. The topology files shipped in lab/ load. */
+/* 17. The topology files shipped in lab/ load. */
 static void test_shipped_labs(void **state)
 {
     const char *src = getenv("VROOM_SRC");
-    const char *files[] = {"lab/ospf-triangle.yaml", "lab/pair.yaml"};
+    const char *files[] = {"lab/ospf-triangle.yaml", "lab/pair.yaml", "lab/vr-static.yaml",
+                           "lab/vr-ospf.yaml", "lab/vr-routerd-ospf.yaml"};
     char path[512], err[TOPO_ERR_MAX];
     struct topo *t;
 
@@ -309,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_routes),
         cmocka_unit_test(test_links),
         cmocka_unit_test(test_structure),
+        cmocka_unit_test(test_vrouter_control),
         cmocka_unit_test(test_free_null_and_missing_file),
         cmocka_unit_test(test_shipped_labs),
     };
