@@ -1,6 +1,8 @@
 /*
- * vroomctl.c - the operator CLI: `vroomctl [-s SOCKET] [--json] COMMAND ...`.
- * Talks JSON-RPC 2.0 to a vroomd over its Unix socket (src/lib/jsonrpc.h).
+ * vroomctl.c - the operator CLI: `vroomctl [-s SOCKET] [--json] [--routerd
+ * PATH] COMMAND ...`. Talks JSON-RPC 2.0 to a vroomd over its Unix socket
+ * (src/lib/jsonrpc.h), and for `vr NAME ospf|rib` to the VR's vroom-routerd
+ * (src/ctl/routerd.c).
  * Commands come from one table (src/ctl/commands.c); results print as
  * tables for people (src/ctl/print.c) or as raw JSON with --json.
  *
@@ -124,6 +126,10 @@ int main(int argc, char **argv)
             if (++i >= argc)
                 return ctl_usage(NULL, "%s needs a path", argv[i - 1]);
             ctx.socket = argv[i];
+        } else if (strcmp(argv[i], "--routerd") == 0) {
+            if (++i >= argc)
+                return ctl_usage(NULL, "%s needs a path", argv[i - 1]);
+            ctx.routerd = argv[i];
         } else if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0) {
             ctx.json = true;
         } else if (strcmp(argv[i], "--timeout") == 0) {

@@ -386,7 +386,7 @@ static int run_help(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc, ch
             printf("  method: %s (docs/api.md)\n", c->method);
         return CTL_OK;
     }
-    printf("usage: vroomctl [-s SOCKET] [--json] [--timeout SECONDS] COMMAND ...\n"
+    printf("usage: vroomctl [-s SOCKET] [--json] [--timeout SECONDS] [--routerd PATH] COMMAND ...\n"
            "Talks to vroomd's JSON-RPC API on SOCKET (default $VROOMD_SOCKET, else "
            "/run/vroom/vroomd.sock).\n"
            "Exit status: 0 ok, 1 the daemon refused, 2 usage, 3 the daemon cannot be "
@@ -549,6 +549,11 @@ const struct ctl_cmd ctl_commands[] = {
     {"wire list", "wire.list", "", "wires made by the endpoint controller", "", .cols = wire_cols},
     {"wire show", "wire.show", "CONNECTOR", "one wire with its counters", NULL,
      .build = build_connector},
+    {"vr NAME ospf", NULL, "neighbors|interfaces|database|routes",
+     "the VR's OSPF, from its vroom-routerd", NULL, .run = ctl_vr_routerd},
+    {"vr NAME rib", NULL, "[PREFIX|ADDRESS]",
+     "the VR's RIB (or a prefix's routes, or the best match), from its vroom-routerd", NULL,
+     .run = ctl_vr_routerd},
     {"status", "vroomd.status", "", "daemon version, uptime and API counters", ""},
     {"call", NULL, "METHOD [JSON-PARAMS]", "call any method; prints the JSON result", NULL,
      .run = run_call},
@@ -573,20 +578,37 @@ const struct ctl_cmd *ctl_command_find(int argc, char **argv, int *used)
     const char *p;
     size_t len;
 
+    int lit, best_lit = 0, wild, best_wild = 0;
+
+    /* a word NAME in a command's words takes any word (`vr NAME ospf`); it
+     * and the words after it are left to the command's run function, and a
+     * command without one wins a tie on literal words (`vr show ospf` shows
+     * the VR named ospf) */
     for (c = ctl_commands; c->words != NULL; c++) {
         p = c->words;
+        lit = 0;
+        wild = -1;
         for (n = 0; n < argc && *p != '\0'; n++) {
             len = strcspn(p, " ");
-            if (strlen(canonical(argv[n])) != len || strncmp(canonical(argv[n]), p, len) != 0)
+            if (len == 4 && strncmp(p, "NAME", 4) == 0) {
+                if (wild < 0)
+                    wild = n;
+            } else if (strlen(canonical(argv[n])) != len ||
+                       strncmp(canonical(argv[n]), p, len) != 0) {
                 break;
+            } else {
+                lit++;
+            }
             p += len;
             p += *p == ' ';
         }
-        if (*p == '\0' && n > best_n) {
+        if (*p == '\0' && lit > best_lit) {
             best = c;
+            best_lit = lit;
             best_n = n;
+            best_wild = wild;
         }
     }
-    *used = best_n;
+    *used = best != NULL && best_wild >= 0 ? best_wild : best_n;
     return best;
 }

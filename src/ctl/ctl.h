@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "lib/jsonrpc.h"
 
@@ -22,6 +23,7 @@ enum {
 
 struct ctl_ctx {
     const char *socket;            /* path of the daemon's API socket */
+    const char *routerd;           /* --routerd: a VR's routerd socket, not asked of vroomd */
     bool json;                     /* --json: raw JSON results */
     int timeout_ms;                /* per call */
     struct jsonrpc_client *client; /* connected on first use */
@@ -69,10 +71,20 @@ int ctl_connect(struct ctl_ctx *ctx);
 
 /* print.c */
 void ctl_print_table(json_t *rows, const struct ctl_col *cols);
+void ctl_print_table_to(FILE *out, json_t *rows, const struct ctl_col *cols);
 void ctl_print_value(json_t *v); /* the generic printer */
 void ctl_print_json(json_t *v);
 /* One cell's text: strings as is, numbers, yes/no, "-" for null, lists joined by ','. */
 char *ctl_cell(json_t *v); /* malloc'd */
+
+/* routerd.c: `vr NAME ospf ...` and `vr NAME rib [PREFIX]`, answered by the
+ * VR's vroom-routerd, whose socket vroomd knows (vr.control) or --routerd
+ * names. The printers turn routerd's results into the tables people see. */
+int ctl_vr_routerd(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc, char **argv);
+/* what: neighbors, interfaces, database or routes; show: proto.show's result. */
+int ctl_print_ospf(FILE *out, const char *what, json_t *show);
+/* rib: the `rib` method's result, or rib.prefix's / rib.lookup's object. */
+void ctl_print_rib(FILE *out, json_t *rib);
 
 /* route_load.c */
 int ctl_route_load(struct ctl_ctx *ctx, const struct ctl_cmd *cmd, int argc, char **argv);

@@ -56,6 +56,11 @@ char *ctl_cell(json_t *v)
 
 void ctl_print_table(json_t *rows, const struct ctl_col *cols)
 {
+    ctl_print_table_to(stdout, rows, cols);
+}
+
+void ctl_print_table_to(FILE *out, json_t *rows, const struct ctl_col *cols)
+{
     size_t ncols = 0, nrows = json_array_size(rows), r, c, *width;
     char **cells;
 
@@ -75,11 +80,11 @@ void ctl_print_table(json_t *rows, const struct ctl_col *cols)
         }
     }
     for (c = 0; c < ncols; c++)
-        printf("%-*s%s", c + 1 < ncols ? (int)width[c] : 0, cols[c].header,
-               c + 1 < ncols ? "  " : "\n");
+        fprintf(out, "%-*s%s", c + 1 < ncols ? (int)width[c] : 0, cols[c].header,
+                c + 1 < ncols ? "  " : "\n");
     for (r = 0; r < nrows; r++)
         for (c = 0; c < ncols; c++)
-            printf("%-*s%s", c + 1 < ncols ? (int)width[c] : 0,
+            fprintf(out, "%-*s%s", c + 1 < ncols ? (int)width[c] : 0,
                    cells[r * ncols + c] ? cells[r * ncols + c] : "?", c + 1 < ncols ? "  " : "\n");
 out:
     for (r = 0; cells != NULL && r < nrows * ncols; r++)

@@ -1155,6 +1155,7 @@ static const struct jsonrpc_method api_methods[] = {
     {"vr.delete", m_vr_delete, "delete a VR with its container"},
     {"vr.list", m_vr_list, "the VRs of this host"},
     {"vr.show", m_vr_show, "one VR in detail"},
+    {"vr.control", api_vr_control, "where the VR's control plane answers (set by it)"},
     {"port.add", m_port_add, "open a port on an interface"},
     {"port.delete", m_port_delete, "close a port"},
     {"port.list", m_port_list, "ports with their bindings and counters"},

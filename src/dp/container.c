@@ -49,6 +49,9 @@ struct container {
     size_t n_routes;
     uint32_t gen;
     unsigned long installed, refused;
+    /* the control plane in the container, as it said (vr.control) */
+    char control_socket[CONTAINER_CONTROL_PATH_MAX + 1];
+    int control_pid;
 };
 
 const char *container_netns(const struct vr *vr)
@@ -56,6 +59,27 @@ const char *container_netns(const struct vr *vr)
     const struct container *c = vr->container;
 
     return c != NULL ? c->netns : NULL;
+}
+
+int container_control_set(struct vr *vr, const char *socket, int pid)
+{
+    struct container *c = vr->container;
+
+    if (c == NULL)
+        return -ENOENT;
+    snprintf(c->control_socket, sizeof(c->control_socket), "%s", socket);
+    c->control_pid = pid;
+    return 0;
+}
+
+const char *container_control(const struct vr *vr, int *pid)
+{
+    const struct container *c = vr->container;
+
+    if (c == NULL || c->control_socket[0] == '\0')
+        return NULL;
+    *pid = c->control_pid;
+    return c->control_socket;
 }
 
 void container_shim_stats(const struct vr *vr, size_t *routes, unsigned long *installed,

@@ -19,6 +19,7 @@
 #ifndef VROOM_DP_CONTAINER_H
 #define VROOM_DP_CONTAINER_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 struct dp;
@@ -42,6 +43,18 @@ void container_iface_del(struct dp *dp, struct vr_iface *ifc);
  * (events on loop). 0 or -errno with err set. */
 int container_shim_start(struct dp *dp, struct vr *vr, struct ev_loop *loop, char *err,
                          size_t errlen);
+
+/* The control plane in the container (vroom-routerd) tells vroomd where its
+ * own JSON-RPC socket is (vr.control, api_control.c), so that vroomctl finds
+ * it. Set: 0, or -ENOENT if the VR has no container. Get: the socket path
+ * (and *pid), or NULL if none was told. */
+#define CONTAINER_CONTROL_PATH_MAX 107 /* sun_path - 1 */
+int container_control_set(struct vr *vr, const char *socket, int pid);
+const char *container_control(const struct vr *vr, int *pid);
+
+/* The vr.control method (api_control.c); ctx is the struct api. */
+struct jsonrpc_error;
+int api_vr_control(void *ctx, json_t *params, json_t **result, struct jsonrpc_error *err);
 
 /* The container's namespace name, or NULL. */
 const char *container_netns(const struct vr *vr);

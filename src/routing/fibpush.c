@@ -4,7 +4,9 @@
  * route.delete batches over a non-blocking JSON-RPC connection in the
  * daemon's libev loop, with route.sync and a full resync after a reconnect.
  *
- * States: DOWN (waiting to reconnect) -> SYNC (route.sync in flight) ->
+ * States: DOWN (waiting to reconnect) -> [CONTROL (vr.control in flight:
+ * vroomd learns where routerd's own socket is, for vroomctl)] -> SYNC
+ * (route.sync in flight) ->
  * [LIST (route.list in flight, full resync)] -> RUN (batches, one in flight).
  */
 #include "routing/fibpush.h"
@@ -29,6 +31,7 @@ enum fp_state {
     FP_SYNC,
     FP_LIST,
     FP_RUN,
+    FP_CONTROL, /* vr.control in flight: telling vroomd where our own socket is */
 };
 
 /* A change owns more[] (an ECMP route's next hops after the first): moving
@@ -54,6 +57,7 @@ struct fibpush {
     struct rib *rib;
     char *socket;
     char *vr;
+    char *control; /* our own JSON-RPC socket, told to vroomd; NULL: not told */
     size_t batch_max;
     double timeout;
     int sub;
@@ -400,6 +404,15 @@ static void on_result(struct fibpush *fp, json_t *result, json_t *error)
     switch (fp->state) {
     case FP_DOWN:
         return;
+    case FP_CONTROL:
+        /* an older vroomd without vr.control: pushing routes matters more */
+        if (error != NULL)
+            log_warnx("fibpush: vroomd vr.control: %s",
+                      json_string_value(json_object_get(error, "message")) ?: "?");
+        fp->state = FP_SYNC;
+        if (call(fp, "route.sync", json_pack("{s:s}", "vr", fp->vr)) != 0)
+            fp_down(fp, "out of memory");
+        return;
     case FP_SYNC:
         if (error != NULL) {
             fp_down(fp, json_string_value(json_object_get(error, "message")));
@@ -600,6 +613,14 @@ static void fp_connect(struct fibpush *fp)
     fp->state = FP_SYNC;
     fp->backoff = 0.1;
     log_info("fibpush: connected to vroomd at %s (VR %s)", fp->socket, fp->vr);
+    if (fp->control != NULL) {
+        fp->state = FP_CONTROL;
+        if (call(fp, "vr.control",
+                 json_pack("{s:s,s:s,s:i}", "vr", fp->vr, "socket", fp->control, "pid",
+                           (int)getpid())) != 0)
+            fp_down(fp, "out of memory");
+        return;
+    }
     if (call(fp, "route.sync", json_pack("{s:s}", "vr", fp->vr)) != 0)
         fp_down(fp, "out of memory");
 }
@@ -641,12 +662,15 @@ struct fibpush *fibpush_new(struct ev_loop *loop, struct rib *rib, const struct 
     fp->fd = -1;
     fp->socket = strdup(cfg->socket);
     fp->vr = strdup(cfg->vr);
+    fp->control = cfg->control != NULL ? strdup(cfg->control) : NULL;
     fp->batch_max = cfg->batch ? cfg->batch : 2000;
     fp->timeout = (cfg->timeout_ms ? cfg->timeout_ms : 30000) / 1000.0;
     fp->backoff = 0.1;
-    if (fp->socket == NULL || fp->vr == NULL || (fp->sub = rib_subscribe(rib, on_change, fp)) < 0) {
+    if (fp->socket == NULL || fp->vr == NULL || (cfg->control != NULL && fp->control == NULL) ||
+        (fp->sub = rib_subscribe(rib, on_change, fp)) < 0) {
         free(fp->socket);
         free(fp->vr);
+        free(fp->control);
         free(fp);
         errno = ENOMEM;
         return NULL;
@@ -674,6 +698,7 @@ void fibpush_free(struct fibpush *fp)
     free(fp->in);
     free(fp->socket);
     free(fp->vr);
+    free(fp->control);
     free(fp);
 }
 
@@ -685,7 +710,7 @@ bool fibpush_idle(const struct fibpush *fp)
 
 json_t *fibpush_status_json(const struct fibpush *fp)
 {
-    static const char *const states[] = {"down", "sync", "list", "run"};
+    static const char *const states[] = {"down", "sync", "list", "run", "control"};
 
     return json_pack("{s:s,s:s,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s}", "vroomd",
                      fp->socket, "vr", fp->vr, "state", states[fp->state], "synced", fp->synced,

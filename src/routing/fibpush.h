@@ -18,7 +18,9 @@
  * batch in flight again if vroomd did not apply it, then the changes queued
  * meanwhile; otherwise (vroomd lost its state) a full resync: route.list,
  * delete what vroomd has that the RIB does not, then add every best route.
- * The first connection is a full resync.
+ * The first connection is a full resync. With `control` set, each
+ * connection first tells vroomd (vr.control) where routerd's own JSON-RPC
+ * socket is and its PID, which is how vroomctl finds routerd.
  *
  * Next hops: vroomd's routes have one next hop, so an ECMP set goes as its
  * first next hop (`via` + `dev`); blackhole/unreachable/prohibit as types.
@@ -38,6 +40,7 @@ struct fibpush;
 struct fibpush_config {
     const char *socket; /* vroomd's API socket */
     const char *vr;     /* the VR's name in vroomd */
+    const char *control; /* routerd's own socket: told to vroomd (vr.control) on connect */
     size_t batch;       /* routes per call; default 2000 */
     int timeout_ms;     /* per call; default 30000 */
 };
