@@ -9,12 +9,14 @@
 #include "lib/log.h"
 #include "routing/config.h"
 #include "routing/fibpush.h"
+#include "routing/linkmon.h"
 #include "routing/routerd.h"
 #include "routing/state.h"
 
 #include <errno.h>
 #include <ev.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +76,11 @@ static void hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
     json_decref(sum);
 }
 
+static void link_cb(void *arg, const char *ifname, bool up)
+{
+    routerd_iface_set(arg, ifname, up);
+}
+
 static int restore(struct routerd *rd, const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -121,11 +128,12 @@ int main(int argc, char **argv)
     struct fibpush_config fcfg = {0};
     struct jsonrpc_server *srv;
     struct fibpush *fp = NULL;
+    struct linkmon *lm = NULL;
     struct router_config *rc;
     struct ev_loop *loop;
     struct daemon d = {0};
     ev_signal sigint, sigterm, sighup;
-    char err[CFG_ERR_MAX];
+    char err[CFG_ERR_MAX], ctl_path[PATH_MAX] = "", cwd[PATH_MAX];
     bool check = false;
     int c;
 
@@ -197,9 +205,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "vroom-routerd: %s\n", err);
         return 1;
     }
+    /* vroomctl finds us through vroomd (vr.control): an absolute path */
+    if (sock[0] == '/')
+        snprintf(ctl_path, sizeof(ctl_path), "%s", sock);
+    else if (getcwd(cwd, sizeof(cwd)) != NULL &&
+             (size_t)snprintf(ctl_path, sizeof(ctl_path), "%s/%s", cwd, sock) >= sizeof(ctl_path))
+        ctl_path[0] = '\0';
     if (vroomd != NULL) {
         fcfg.socket = vroomd;
         fcfg.vr = vr;
+        fcfg.control = ctl_path[0] != '\0' ? ctl_path : NULL;
         if ((fp = fibpush_new(loop, routerd_rib(d.rd), &fcfg)) == NULL)
             fatal("fibpush");
         routerd_set_fibpush(d.rd, fp);
@@ -210,6 +225,9 @@ int main(int argc, char **argv)
     if (routerd_add_methods(d.rd, srv) != 0)
         fatalx("cannot register the methods");
     routerd_start(d.rd);
+    /* interfaces going down and up in this namespace (the VR's container) */
+    if ((lm = linkmon_new(loop, link_cb, d.rd)) == NULL)
+        log_warn("linkmon: interfaces' link state will not be followed");
 
     ev_signal_init(&sigint, stop_cb, SIGINT);
     ev_signal_init(&sigterm, stop_cb, SIGTERM);
@@ -223,6 +241,7 @@ int main(int argc, char **argv)
     ev_run(loop, 0);
 
     /* the data plane keeps its routes: forwarding never depends on routerd */
+    linkmon_free(lm);
     fibpush_free(fp);
     jsonrpc_server_free(srv);
     routerd_free(d.rd);

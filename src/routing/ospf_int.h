@@ -212,7 +212,7 @@ void ospfd_rx_packet(struct oif *oi, uint32_t src, uint32_t dst, const uint8_t *
                      ospf_time_t now);
 void ospfd_rxmt_del(struct onbr *nb, size_t i);
 ssize_t ospfd_rxmt_find(const struct onbr *nb, const struct lsa_hdr *h);
-void ospfd_rxmt_remove_all(struct ospf_inst *o, const struct lsa_hdr *h);
+void ospfd_rxmt_remove_all(struct ospf_inst *o, const struct oarea *a, const struct lsa_hdr *h);
 void ospfd_schedule_spf(struct ospf_inst *o, ospf_time_t now);
 void ospfd_send_acks(struct oif *oi, uint32_t dst, const struct lsa_hdr *h, size_t n);
 void ospfd_send_dd_next(struct onbr *nb, ospf_time_t now);

@@ -327,7 +327,7 @@ static void rx_lsupd(struct oif *oi, struct onbr *nb, uint32_t src, const struct
             if (e != NULL && !(e->flags & LSDB_F_SELF) &&
                 now - e->installed < OSPF_MIN_LS_ARRIVAL * 1000)
                 continue;
-            ospfd_rxmt_remove_all(o, &h);
+            ospfd_rxmt_remove_all(o, oi->area, &h);
             r = lsdb_install(db, lsa, lsa_len, now, &ne, &drop);
             if (r < 0) {
                 drop_log(oi, src, NULL, r, drop.value, drop.offset);

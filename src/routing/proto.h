@@ -98,6 +98,11 @@ struct protocol {
     /* A best route it redistributes changed (after policy: new_nh NULL means
      * withdraw). Only called for instances with redistribute entries. */
     void (*rt_notify)(struct proto *p, const struct rib_change *c);
+
+    /* Interface ifname's link went down (up false) or came back (routerd.h:
+     * routerd_iface_set): its routes go away or come back, its adjacencies
+     * go down (InterfaceDown) or start again (InterfaceUp). */
+    void (*if_change)(struct proto *p, const char *ifname, bool up);
 };
 
 enum proto_state {

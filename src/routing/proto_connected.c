@@ -1,8 +1,9 @@
 /*
  * proto_connected.c - the subnets of the router's interfaces as routes
  * (distance 0): what the config's `interfaces:` say, since vroomd owns the
- * data plane and tells the container nothing routerd would read. A
- * reconfiguration withdraws the subnets gone and announces the new ones.
+ * data plane and tells the container nothing routerd would read, of the
+ * interfaces whose link is up. A reconfiguration, or a link going down or
+ * up, withdraws the subnets gone and announces the new ones.
  */
 #include "routing/config.h"
 #include "routing/proto.h"
@@ -39,13 +40,16 @@ static bool same(const struct connected_route *a, const struct connected_route *
            strcmp(a->dev, b->dev) == 0;
 }
 
-/* The routes the current config asks for (malloc'd array). */
-static struct connected_route *wanted(const struct router_config *rc, size_t *n)
+/* The routes the current config asks for, of interfaces whose link is up (malloc'd array). */
+static struct connected_route *wanted(const struct routerd *rd, size_t *n)
 {
+    const struct router_config *rc = routerd_config(rd);
     struct connected_route *v = NULL;
     size_t k = 0, cap = 0;
 
-    for (size_t i = 0; rc != NULL && i < rc->n_ifaces; i++)
+    for (size_t i = 0; rc != NULL && i < rc->n_ifaces; i++) {
+        if (!routerd_iface_up(rd, rc->ifaces[i].name))
+            continue;
         for (size_t j = 0; j < rc->ifaces[i].n_addrs; j++) {
             struct connected_route r;
 
@@ -65,6 +69,7 @@ static struct connected_route *wanted(const struct router_config *rc, size_t *n)
             }
             v[k++] = r;
         }
+    }
     *n = k;
     return v;
 }
@@ -73,7 +78,7 @@ static int sync_routes(struct proto *p)
 {
     struct connected *c = (struct connected *)p;
     size_t n;
-    struct connected_route *w = wanted(routerd_config(p->rd), &n);
+    struct connected_route *w = wanted(p->rd, &n);
 
     for (size_t i = 0; i < c->n; i++) {
         bool keep = false;
@@ -109,6 +114,14 @@ static int connected_reconfigure(struct proto *p, const struct proto_config *new
     return sync_routes(p); /* the interfaces are in the router's (new) config */
 }
 
+/* A link went down or up: its subnets go or come back. */
+static void connected_if_change(struct proto *p, const char *ifname, bool up)
+{
+    (void)ifname;
+    (void)up;
+    sync_routes(p);
+}
+
 static void connected_cleanup(struct proto *p)
 {
     free(((struct connected *)p)->routes);
@@ -139,6 +152,7 @@ const struct protocol proto_connected = {
     .config_size = sizeof(struct proto_config),
     .start = connected_start,
     .reconfigure = connected_reconfigure,
+    .if_change = connected_if_change,
     .cleanup = connected_cleanup,
     .show = connected_show,
 };

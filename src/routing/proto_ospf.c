@@ -520,15 +520,20 @@ bool ospfd_flood(struct ospf_inst *o, struct oarea *a, struct lsdb_entry *e, str
     return back;
 }
 
-void ospfd_rxmt_remove_all(struct ospf_inst *o, const struct lsa_hdr *h)
+void ospfd_rxmt_remove_all(struct ospf_inst *o, const struct oarea *a, const struct lsa_hdr *h)
 {
-    for (size_t i = 0; i < o->n_ifs; i++)
+    /* within the LSA's flooding scope only: an ABR's router-LSAs of two
+     * areas share a key, and one must not take the other off the lists */
+    for (size_t i = 0; i < o->n_ifs; i++) {
+        if (h->type != LSA_EXTERNAL && o->ifs[i].area != a)
+            continue;
         for (struct onbr *nb = o->ifs[i].nbrs; nb != NULL; nb = nb->next) {
             ssize_t r = ospfd_rxmt_find(nb, h);
 
             if (r >= 0)
                 ospfd_rxmt_del(nb, (size_t)r);
         }
+    }
 }
 
 /* ---- origination (12.4) -------------------------------------------------- */
@@ -582,7 +587,7 @@ static int originate(struct ospf_inst *o, struct oarea *a, struct lsa *l, bool f
         struct lsa_hdr h;
 
         lsdb_hdr(ne, now, &h);
-        ospfd_rxmt_remove_all(o, &h);
+        ospfd_rxmt_remove_all(o, a, &h);
         ospfd_flood(o, a, ne, NULL, NULL, now);
     }
     ospfd_schedule_spf(o, now);
@@ -1660,6 +1665,53 @@ static void ospf_rt_notify(struct proto *p, const struct rib_change *c)
     pending(o, ospfd_now_ms());
 }
 
+/*
+ * The link of one of our interfaces went down or came back (routerd.h):
+ * InterfaceDown (9.3: every neighbour killed, the state Down, the socket
+ * closed) or InterfaceUp (the socket opened again, Hellos start). Either
+ * way the area's router-LSA is originated again and SPF runs, so routes
+ * through the interface go and come back.
+ */
+static void ospf_if_change(struct proto *p, const char *ifname, bool up)
+{
+    struct ospf_inst *o = (struct ospf_inst *)p;
+    struct ev_loop *loop = routerd_loop(p->rd);
+    ospf_time_t now = ospfd_now_ms();
+    bool changed = false;
+
+    for (size_t i = 0; i < o->n_ifs; i++) {
+        struct oif *oi = &o->ifs[i];
+
+        if (strcmp(oi->name, ifname) != 0 || oi->up == up)
+            continue;
+        if (!up) {
+            if (oi->fd >= 0) {
+                ospfd_if_event(oi, OSPF_IFE_DOWN, now);
+                if (loop != NULL)
+                    ev_io_stop(loop, &oi->io);
+                close(oi->fd);
+                oi->fd = -1;
+                oi->joined_dr = false;
+                oi->n_acks = 0;
+            }
+            oi->up = false;
+        } else if (ospfd_iface_open(o, oi) == 0 && oi->fd >= 0) {
+            if (loop != NULL)
+                ev_io_start(loop, &oi->io);
+            ospfd_if_event(oi, OSPF_IFE_UP, now);
+        }
+        log_info("ospf: %s: interface %s", oi->name, oi->up ? "up" : "down");
+        if (oi->area != NULL)
+            oi->area->dirty = true;
+        o->sum_dirty = true;
+        changed = true;
+    }
+    if (!changed)
+        return;
+    ospfd_schedule_spf(o, now);
+    pending(o, now);
+}
+
 const struct protocol proto_ospf = {
     .name = "ospf",
     .distance = 110,
@@ -1676,6 +1728,7 @@ const struct protocol proto_ospf = {
     .reconfigure = ospf_reconfigure,
     .show = ospf_show,
     .rt_notify = ospf_rt_notify,
+    .if_change = ospf_if_change,
     .state_export = ospf_state_export,
     .state_import = ospf_state_import,
     .state_version = ospf_state_version,

@@ -9,7 +9,8 @@
  *   - {prefix: 192.0.2.0/24, type: blackhole, distance: 250}
  *
  * Reconfiguration is always in place: routes gone are withdrawn, new or
- * changed ones announced. Its routes are in the RIB's state records; it has
+ * changed ones announced. A next hop with a `dev` whose link is down is
+ * left out while it is (the route withdrawn if none is left). Its routes are in the RIB's state records; it has
  * no state of its own.
  */
 #include "routing/config.h"
@@ -233,11 +234,39 @@ static void static_config_free(struct proto_config *pc)
     free(((struct static_config *)pc)->routes);
 }
 
+/* The route with its next hops through interfaces whose link is up; none
+ * left: withdrawn (a next hop without dev resolves in the RIB, through a
+ * connected subnet that goes away with its link). */
 static int announce(struct proto *p, const struct static_route *rt)
 {
-    struct rib_attrs a = {rt->distance, 0, rt->nh, rt->n_nh};
+    struct rib_nh nh[RIB_ECMP_MAX];
+    struct rib_attrs a = {rt->distance, 0, nh, 0};
 
+    for (size_t i = 0; i < rt->n_nh; i++)
+        if (rt->nh[i].dev[0] == '\0' || routerd_iface_up(p->rd, rt->nh[i].dev))
+            nh[a.n_nh++] = rt->nh[i];
+    if (a.n_nh == 0)
+        return proto_withdraw(p, &rt->prefix);
     return proto_announce(p, &rt->prefix, &a);
+}
+
+static bool uses_dev(const struct static_route *rt, const char *ifname)
+{
+    for (size_t i = 0; i < rt->n_nh; i++)
+        if (strcmp(rt->nh[i].dev, ifname) == 0)
+            return true;
+    return false;
+}
+
+/* A link went down or up: its routes through that interface follow. */
+static void static_if_change(struct proto *p, const char *ifname, bool up)
+{
+    const struct static_config *sc = (const struct static_config *)p->cfg;
+
+    (void)up;
+    for (size_t i = 0; i < sc->n; i++)
+        if (uses_dev(&sc->routes[i], ifname))
+            announce(p, &sc->routes[i]);
 }
 
 static int static_start(struct proto *p)
@@ -310,5 +339,6 @@ const struct protocol proto_static = {
     .config_free = static_config_free,
     .start = static_start,
     .reconfigure = static_reconfigure,
+    .if_change = static_if_change,
     .show = static_show,
 };

@@ -29,6 +29,8 @@ struct routerd {
     char *config_path;
     struct fibpush *fp;
     int sub;
+    char (*down)[RIB_DEV_LEN]; /* interfaces whose link is down (linkmon.h) */
+    size_t n_down;
 };
 
 /* ---- Redistribution -------------------------------------------------- */
@@ -213,6 +215,7 @@ void routerd_free(struct routerd *rd)
     rib_free(rd->rib);
     config_free(rd->cfg);
     free(rd->config_path);
+    free(rd->down);
     free(rd);
 }
 
@@ -418,6 +421,43 @@ void routerd_set_fibpush(struct routerd *rd, struct fibpush *fp)
     rd->fp = fp;
 }
 
+/* ---- Interface link state -------------------------------------------- */
+
+bool routerd_iface_up(const struct routerd *rd, const char *ifname)
+{
+    for (size_t i = 0; i < rd->n_down; i++)
+        if (strcmp(rd->down[i], ifname) == 0)
+            return false;
+    return true;
+}
+
+void routerd_iface_set(struct routerd *rd, const char *ifname, bool up)
+{
+    if (strlen(ifname) >= RIB_DEV_LEN || routerd_iface_up(rd, ifname) == up)
+        return;
+    if (up) {
+        for (size_t i = 0; i < rd->n_down; i++)
+            if (strcmp(rd->down[i], ifname) == 0)
+                memmove(&rd->down[i], &rd->down[i + 1], (--rd->n_down - i) * sizeof(rd->down[0]));
+    } else {
+        char(*v)[RIB_DEV_LEN] = realloc(rd->down, (rd->n_down + 1) * sizeof(*v));
+
+        if (v == NULL) {
+            log_warnx("interface %s down: out of memory, not taken down", ifname);
+            return;
+        }
+        rd->down = v;
+        snprintf(rd->down[rd->n_down++], RIB_DEV_LEN, "%s", ifname);
+    }
+    log_info("interface %s: link %s", ifname, up ? "up" : "down");
+    for (size_t i = 0; i < rd->n_protos; i++) {
+        struct proto *p = rd->protos[i];
+
+        if (p->state == PROTO_UP && p->cls->if_change != NULL)
+            p->cls->if_change(p, ifname, up);
+    }
+}
+
 /* ---- Show ------------------------------------------------------------ */
 
 json_t *routerd_nhg_json(const struct rib_nhg *g)
@@ -572,14 +612,18 @@ json_t *routerd_show_status(struct routerd *rd)
     struct rib_stats st;
     char rid[INET_ADDRSTRLEN] = "";
 
+    json_t *down = json_array();
+
     rib_stats(rd->rib, &st);
     if (rd->cfg != NULL)
         inet_ntop(AF_INET, &rd->cfg->router_id, rid, sizeof(rid));
-    return json_pack("{s:s,s:I,s:{s:I,s:I,s:I,s:I,s:I,s:I}}", "router_id", rid, "generation",
+    for (size_t i = 0; i < rd->n_down; i++)
+        json_array_append_new(down, json_string(rd->down[i]));
+    return json_pack("{s:s,s:I,s:{s:I,s:I,s:I,s:I,s:I,s:I},s:o}", "router_id", rid, "generation",
                      (json_int_t)rd->clock, "rib", "prefixes", (json_int_t)st.prefixes, "routes",
                      (json_int_t)st.routes, "nexthop_sets", (json_int_t)st.nhgs, "tracked_gateways",
                      (json_int_t)st.nht, "tombstones", (json_int_t)st.tombstones, "memory",
-                     (json_int_t)st.memory);
+                     (json_int_t)st.memory, "interfaces_down", down);
 }
 
 /* ---- Methods --------------------------------------------------------- */

@@ -71,6 +71,12 @@ void routerd_set_config_path(struct routerd *rd, const char *path);
 /* The FIB pusher fib.status reports (may be NULL). */
 void routerd_set_fibpush(struct routerd *rd, struct fibpush *fp);
 
+/* Interface link state, as linkmon.h reports it: an interface never said
+ * to be down is up. routerd_iface_set on a change calls every running
+ * instance's if_change hook (InterfaceDown / InterfaceUp). */
+bool routerd_iface_up(const struct routerd *rd, const char *ifname);
+void routerd_iface_set(struct routerd *rd, const char *ifname, bool up);
+
 /* Register the show and control methods (docs/routing.md). */
 int routerd_add_methods(struct routerd *rd, struct jsonrpc_server *srv);
 

@@ -245,12 +245,75 @@ static void test_restart_and_interfaces(void **state)
     json_decref(r);
 }
 
+/* 5. A link down: its subnet and the static routes through it go (an ECMP
+ *    route keeps its other next hop); up again, all comes back. */
+static void test_link_down_up(void **state)
+{
+    char text[4096], *cfg = strdup(CONFIG), *at = strstr(cfg, "testp:\n");
+    json_t *r, *st;
+    int code;
+
+    (void)state;
+    *at = '\0';
+    snprintf(text, sizeof(text),
+             "%s  - {prefix: 10.6.0.0/16, via: 10.0.2.2, dev: eth1}\n"
+             "  - {prefix: 10.5.0.0/16, nexthops: [{via: 10.0.1.2, dev: eth0}, "
+             "{via: 10.0.2.2, dev: eth1}]}\n%s",
+             cfg, strstr(CONFIG, "testp:\n"));
+    free(cfg);
+    reload(text);
+    assert_true(routerd_iface_up(F.rd, "eth1"));
+    routerd_iface_set(F.rd, "eth1", false);
+    routerd_iface_set(F.rd, "eth1", false); /* no change: nothing happens */
+    assert_false(routerd_iface_up(F.rd, "eth1"));
+    r = call("rib.prefix", "{\"prefix\":\"10.0.2.0/24\"}", &code);
+    assert_int_equal(code, JSONRPC_NOT_FOUND);
+    json_decref(r);
+    r = call("rib.prefix", "{\"prefix\":\"10.6.0.0/16\"}", &code);
+    assert_int_equal(code, JSONRPC_NOT_FOUND);
+    json_decref(r);
+    r = ok("rib.prefix", "{\"prefix\":\"10.5.0.0/16\"}");
+    assert_int_equal(
+        json_array_size(json_object_get(json_array_get(json_object_get(r, "routes"), 0), "nexthops")),
+        1);
+    json_decref(r);
+    /* 10.9/16 via 10.0.2.2 no longer resolves: the other source's route wins */
+    r = ok("rib.lookup", "{\"address\":\"10.9.1.1\"}");
+    assert_string_equal(json_string_value(json_object_get(r, "protocol")), "testp");
+    json_decref(r);
+    st = ok("routerd.status", "{}");
+    assert_int_equal(json_array_size(json_object_get(st, "interfaces_down")), 1);
+    json_decref(st);
+
+    routerd_iface_set(F.rd, "eth1", true);
+    r = ok("rib.prefix", "{\"prefix\":\"10.6.0.0/16\"}");
+    json_decref(r);
+    r = ok("rib.prefix", "{\"prefix\":\"10.5.0.0/16\"}");
+    assert_int_equal(
+        json_array_size(json_object_get(json_array_get(json_object_get(r, "routes"), 0), "nexthops")),
+        2);
+    json_decref(r);
+    r = ok("rib.lookup", "{\"address\":\"10.9.1.1\"}");
+    assert_string_equal(json_string_value(json_object_get(r, "protocol")), "static");
+    json_decref(r);
+    r = ok("rib.prefix", "{\"prefix\":\"10.0.2.0/24\"}");
+    json_decref(r);
+    /* an interface routerd does not know changes nothing */
+    routerd_iface_set(F.rd, "eth9", false);
+    routerd_iface_set(F.rd, "eth9", true);
+    st = ok("routerd.status", "{}");
+    assert_int_equal(json_array_size(json_object_get(st, "interfaces_down")), 0);
+    json_decref(st);
+    reload(CONFIG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rib_show),
         cmocka_unit_test(test_proto_show_and_errors),
         cmocka_unit_test(test_redistribution_and_reload),
+        cmocka_unit_test(test_link_down_up),
         cmocka_unit_test(test_restart_and_interfaces),
     };
 
