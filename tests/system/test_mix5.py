@@ -22,8 +22,9 @@ member of its ECMP set, each flow by one member, the flows spread over
 both. Then the b1-v1 link fails and every router must move to the new
 shortest paths, and traffic recover.
 
-vroom-routerd is started in each VR's container by hand (as in
-test_ospf_routerd.py) and stopped by PID.
+The lab starts vroom-routerd in each VR's container (the default control
+plane of a vroom-router) on mix5/v1.yaml and mix5/v2.yaml; the test stops
+it by PID (test_routerd.Routerd).
 """
 import ipaddress
 import json
@@ -33,7 +34,7 @@ import time
 import pytest
 
 from conftest import TOP, probe, vroomctl, wait_until
-from test_ospf_routerd import NodeRouterd
+from test_routerd import Routerd
 
 LABDIR = os.path.join(TOP, "lab", "mix5")
 
@@ -251,16 +252,13 @@ def mix5(make_lab, tmp_path):
     rds = {}
     try:
         for vr in ("v1", "v2"):
-            cfg = open(os.path.join(LABDIR, f"{vr}.yaml")).read()
-            rds[vr] = NodeRouterd(lab, tmp_path, cfg, vr).start()
+            rds[vr] = Routerd(lab, os.path.join(LABDIR, f"{vr}.yaml"), vr).start()
         yield lab, rds
     finally:
         for rd in rds.values():
             rd.stop()
     for rd in rds.values():
-        log = open(rd.log).read() if os.path.exists(rd.log) else ""
-        for bad in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
-            assert bad not in log, log[-4000:]
+        rd.sanitizer_clean()
 
 
 # 1. Every router computes the shortest paths of the topology (ECMP sets
