@@ -432,3 +432,73 @@ def test_endpoint_move_lossless_both_ways(make_lab):
     # after the grace period hostA accepts from hostC only
     wait_until(lambda: "also_from" not in call(lab, "hostA", "wire.show", {"connector": conn}),
                timeout=10, what="hostA forgets hostB's address")
+
+
+NO_CERT_CLIENT = r"""
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+ctx.set_alpn_protocols(["vroom-peer/1"])
+s = socket.create_connection(("10.100.0.1", 7911), timeout=5)
+try:
+    t = ctx.wrap_socket(s)
+    # TLS 1.3: our side finishes before the server has looked at our
+    # (missing) certificate; the refusal arrives as an alert or an EOF
+    data = t.recv(64)
+    print("refused" if not data else "answered")
+except (ssl.SSLError, ConnectionError, socket.timeout) as e:
+    print("refused", type(e).__name__)
+"""
+
+
+def test_no_certificate_and_wrong_name_refused(make_lab, tmp_path):
+    """Two more peers hostA must refuse (test_wrong_ca_refused has the third):
+    a TLS client with no certificate at all (counted as `tls`), and a vroomd
+    whose certificate is signed by the lab's own CA but names a host hostA
+    has not configured (counted as `name`). Neither ever gets a session and
+    the real hostB stays up."""
+    lab = make_lab("ep-native.yaml")
+    wait_until(lambda: (peer(lab, "hostA", "hostB") or {}).get("up"), timeout=20,
+               what="hostA sees hostB up")
+    refused = lambda: call(lab, "hostA", "peer.status")["refused"]   # noqa: E731
+    sessions = peer(lab, "hostA", "hostB")["sessions"]
+
+    # no certificate: from hostB's namespace, straight at hostA's peer port
+    before = refused().get("tls", 0)
+    out = lab.exec("hostB", "/usr/bin/python3", "-c", NO_CERT_CLIENT, check=False)
+    assert "refused" in out.stdout, (out.stdout, out.stderr)
+    wait_until(lambda: refused().get("tls", 0) > before, timeout=10,
+               what="hostA counts the certificate-less client")
+
+    # a valid certificate from the lab's CA, for a name hostA does not know
+    certs = str(tmp_path / "rogue")
+    os.makedirs(certs)
+    labcerts = f"/run/vroom-lab/{lab.name}/certs"
+    for f in ("ca.pem", "ca.key"):
+        with open(os.path.join(labcerts, f), "rb") as src, \
+                open(os.path.join(certs, f), "wb") as dst:
+            dst.write(src.read())
+    run(os.path.join(TOP, "tools", "mkcerts"), certs, "hostZ")    # same CA, another name
+    before = refused().get("name", 0)
+    sock = str(tmp_path / "rogue.sock")
+    rogue = lab.popen("hostB", VROOMD, "--socket", sock, "--host", "hostZ",
+                      "--cert", f"{certs}/hostZ.pem", "--key", f"{certs}/hostZ.key",
+                      "--ca", f"{certs}/ca.pem", "--peer", "hostA=10.100.0.1")
+    try:
+        def rogue_peer():
+            p = subprocess.run([VROOMCTL, "-s", sock, "--json", "peer", "list"],
+                               capture_output=True, text=True)
+            return json.loads(p.stdout)[0] if p.returncode == 0 else None
+        wait_until(lambda: refused().get("name", 0) > before, timeout=20,
+                   what="hostA refuses the unknown name")
+        pz = wait_until(lambda: (rogue_peer() or {}).get("connects", 0) >= 2 and rogue_peer(),
+                        timeout=20, what="the rogue retried")
+        assert not pz["up"] and pz["sessions"] == 0, pz
+    finally:
+        rogue.terminate()
+        rogue.wait(timeout=10)
+    # the real hostB was never disturbed
+    pb = peer(lab, "hostA", "hostB")
+    assert pb["up"] and pb["sessions"] == sessions, pb
