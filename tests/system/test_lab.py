@@ -273,16 +273,24 @@ def test_vroom_router_runs_routerd(make_lab, tmp_path):
     none.wait("ping:h1:10.9.0.1", timeout=30)
 
 
-@pytest.mark.parametrize("delay", [0.1, 0.25])
-def test_down_after_killed_up_stops_routerd(tmp_path, delay):
+# 13. up killed once vroom-routerd is started (its PID in the records) but
+#     before up returns: down stops it by PID and leaves nothing.
+def test_down_after_killed_up_stops_routerd(tmp_path):
     lab = Lab("vr-routerd-ospf.yaml", tmp_path)
+    records = f"/run/vroom-lab/{lab.name}/records"
     p = subprocess.Popen([VROOM_LAB, "up", lab.file], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
-    time.sleep(delay)
-    p.send_signal(signal.SIGKILL)
-    p.wait()
+    try:
+        wait_until(lambda: os.path.exists(records) and " vroom-routerd" in open(records).read(),
+                   timeout=30, interval=0.005, what="routerd's PID recorded")
+    finally:
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+    pid = int(next(l.split()[1] for l in open(records) if l.endswith(" vroom-routerd\n")))
     d = lab.down()
     assert d.returncode == 0, d.stderr
     assert lab.namespaces() == []
+    assert not os.path.exists(f"/proc/{pid}") or \
+        open(f"/proc/{pid}/stat").read().split(")")[1].split()[0] == "Z"
     ps = run("ps", "-eo", "pid,stat,args").stdout
     assert lab.name not in ps.replace(lab.file, ""), ps
