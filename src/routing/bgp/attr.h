@@ -75,10 +75,10 @@ struct bgp_update {
     uint8_t reach_nh_len;
     uint16_t reach_nlri_len, unreach_nlri_len;
     struct bgp_pattrs a;
-    struct bgp_error err;  /* the verdict and why (the first reason at that severity) */
-    uint16_t n_attrs;      /* attributes in the message */
-    uint16_t n_discarded;  /* attributes discarded (RFC 7606 attribute discard, duplicates) */
-    uint16_t n_issues;     /* every problem found, whatever its verdict */
+    struct bgp_error err; /* the verdict and why (the first reason at that severity) */
+    uint16_t n_attrs;     /* attributes in the message */
+    uint16_t n_discarded; /* attributes discarded (RFC 7606 attribute discard, duplicates) */
+    uint16_t n_issues;    /* every problem found, whatever its verdict */
 };
 
 /*
@@ -107,16 +107,16 @@ struct bgp_attrs {
     uint32_t refs;
     uint32_t hash;
     /* the key: everything from here, data included, compares bytewise */
-    uint64_t present;      /* BGP_ATTR_BIT(type) */
+    uint64_t present; /* BGP_ATTR_BIT(type) */
     uint32_t med, local_pref, originator_id, aggr_as, aggr_addr;
     uint8_t origin;
-    uint8_t nh_len;        /* 0, 4 (IPv4), 16 or 32 (IPv6 global [+ link-local]) */
-    uint16_t path_len;     /* AS path length for the decision (RFC 4271 9.1.2.2 a) */
-    uint8_t nh[32];        /* next hop, network order */
+    uint8_t nh_len;    /* 0, 4 (IPv4), 16 or 32 (IPv6 global [+ link-local]) */
+    uint16_t path_len; /* AS path length for the decision (RFC 4271 9.1.2.2 a) */
+    uint8_t nh[32];    /* next hop, network order */
     uint16_t n_comm, n_ext, n_large, n_cluster;
-    uint32_t aspath_len;   /* bytes (a widened 2-octet path may pass 65535) */
-    uint32_t other_len;    /* bytes of unknown attributes */
-    uint32_t data_len;     /* bytes in data[] */
+    uint32_t aspath_len; /* bytes (a widened 2-octet path may pass 65535) */
+    uint32_t other_len;  /* bytes of unknown attributes */
+    uint32_t data_len;   /* bytes in data[] */
     uint8_t data[];
 };
 
@@ -190,9 +190,9 @@ uint32_t bgp_aspath_first(const uint8_t *p, size_t len, unsigned int width);
  * Sending. What the encoder needs to know of the session.
  */
 struct bgp_tx_ctx {
-    bool as4;     /* peer is 4-octet capable: else 2-octet AS_PATH plus AS4_PATH */
-    bool ebgp;    /* no LOCAL_PREF, ORIGINATOR_ID, CLUSTER_LIST */
-    size_t max;   /* longest message (4096 or 65535) */
+    bool as4;   /* peer is 4-octet capable: else 2-octet AS_PATH plus AS4_PATH */
+    bool ebgp;  /* no LOCAL_PREF, ORIGINATOR_ID, CLUSTER_LIST */
+    size_t max; /* longest message (4096 or 65535) */
 };
 
 /*

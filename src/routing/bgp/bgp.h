@@ -28,8 +28,8 @@ typedef int64_t bgp_time_t; /* milliseconds, caller's monotonic clock */
 #define BGP_PORT        179
 #define BGP_HDR_LEN     19
 #define BGP_MARKER_LEN  16
-#define BGP_MAX_LEN     4096  /* RFC 4271 4.1 */
-#define BGP_EXT_MAX_LEN 65535 /* RFC 8654, when both sides advertised it */
+#define BGP_MAX_LEN     4096   /* RFC 4271 4.1 */
+#define BGP_EXT_MAX_LEN 65535  /* RFC 8654, when both sides advertised it */
 #define BGP_AS_TRANS    23456u /* RFC 6793 9 */
 
 enum bgp_msg_type {
@@ -102,13 +102,13 @@ enum bgp_err_code {
 #define BGP_HDR_BAD_LENGTH 2
 #define BGP_HDR_BAD_TYPE   3
 /* code 2 */
-#define BGP_OPEN_UNSPECIFIC     0
-#define BGP_OPEN_BAD_VERSION    1
-#define BGP_OPEN_BAD_PEER_AS    2
-#define BGP_OPEN_BAD_ID         3
-#define BGP_OPEN_BAD_OPT_PARAM  4
-#define BGP_OPEN_BAD_HOLD       6
-#define BGP_OPEN_UNSUPP_CAP     7 /* RFC 5492 */
+#define BGP_OPEN_UNSPECIFIC    0
+#define BGP_OPEN_BAD_VERSION   1
+#define BGP_OPEN_BAD_PEER_AS   2
+#define BGP_OPEN_BAD_ID        3
+#define BGP_OPEN_BAD_OPT_PARAM 4
+#define BGP_OPEN_BAD_HOLD      6
+#define BGP_OPEN_UNSUPP_CAP    7 /* RFC 5492 */
 /* code 3 */
 #define BGP_UPD_MALFORMED_LIST 1
 #define BGP_UPD_UNKNOWN_WK     2
@@ -121,10 +121,10 @@ enum bgp_err_code {
 #define BGP_UPD_NETWORK        10
 #define BGP_UPD_AS_PATH        11
 /* code 5 (RFC 6608) */
-#define BGP_FSM_UNSPECIFIC   0
-#define BGP_FSM_OPENSENT     1
-#define BGP_FSM_OPENCONFIRM  2
-#define BGP_FSM_ESTABLISHED  3
+#define BGP_FSM_UNSPECIFIC  0
+#define BGP_FSM_OPENSENT    1
+#define BGP_FSM_OPENCONFIRM 2
+#define BGP_FSM_ESTABLISHED 3
 /* code 6 (RFC 4486) */
 #define BGP_CEASE_MAX_PREFIX 1
 #define BGP_CEASE_SHUTDOWN   2
@@ -141,10 +141,10 @@ enum bgp_err_code {
  * at that severity.
  */
 enum bgp_verdict {
-    BGP_OK = 0,          /* accept as is */
+    BGP_OK = 0,           /* accept as is */
     BGP_ATTR_DISCARD = 1, /* accept without the offending attribute(s) (RFC 7606 2) */
-    BGP_WITHDRAW = 2,    /* treat-as-withdraw: every NLRI of the UPDATE is withdrawn */
-    BGP_RESET = 3,       /* session reset: send the NOTIFICATION, close */
+    BGP_WITHDRAW = 2,     /* treat-as-withdraw: every NLRI of the UPDATE is withdrawn */
+    BGP_RESET = 3,        /* session reset: send the NOTIFICATION, close */
 };
 
 /* The name of a verdict: "ok", "attribute-discard", "treat-as-withdraw", "session-reset". */
@@ -163,7 +163,7 @@ struct bgp_error {
     const char *reason;    /* NULL when verdict is BGP_OK */
     const uint8_t *data;   /* NOTIFICATION data */
     uint16_t data_len;
-    uint32_t offset;       /* byte offset in the message of what was wrong */
+    uint32_t offset; /* byte offset in the message of what was wrong */
 };
 
 #endif

@@ -10,9 +10,9 @@
 
 const char *bgp_decide_step_name(int step)
 {
-    static const char *const n[] = {"only path",    "next hop",  "local-pref", "as-path length",
-                                    "origin",       "med",       "ebgp",       "igp metric",
-                                    "router id",    "cluster list", "peer address"};
+    static const char *const n[] = {"only path", "next hop",     "local-pref",  "as-path length",
+                                    "origin",    "med",          "ebgp",        "igp metric",
+                                    "router id", "cluster list", "peer address"};
 
     return step >= 0 && step <= BGP_STEP_PEER_ADDR ? n[step] : "unknown";
 }
@@ -74,8 +74,7 @@ static int addr_cmp(const struct bgp_path *a, const struct bgp_path *b)
     return memcmp(a->peer_addr, b->peer_addr, a->peer_addr_len);
 }
 
-int bgp_decide(const struct bgp_path *paths, size_t n, const struct bgp_decide_cfg *cfg,
-               int *step)
+int bgp_decide(const struct bgp_path *paths, size_t n, const struct bgp_decide_cfg *cfg, int *step)
 {
     uint8_t *in;
     uint32_t *metric;
@@ -95,8 +94,8 @@ int bgp_decide(const struct bgp_path *paths, size_t n, const struct bgp_decide_c
     }
     /* 0. resolvable next hops */
     for (size_t i = 0; i < n; i++) {
-        metric[i] = cfg->igp_metric ? cfg->igp_metric(cfg->ctx, paths[i].a->nh, paths[i].a->nh_len)
-                                    : 0;
+        metric[i] =
+            cfg->igp_metric ? cfg->igp_metric(cfg->ctx, paths[i].a->nh, paths[i].a->nh_len) : 0;
         in[i] = metric[i] != BGP_UNREACHABLE;
         left += in[i];
     }

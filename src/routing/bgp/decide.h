@@ -32,8 +32,8 @@
 /* One candidate path to a prefix. */
 struct bgp_path {
     const struct bgp_attrs *a;
-    bool ebgp;            /* learned from an external peer */
-    uint32_t peer_id;     /* the peer's BGP identifier */
+    bool ebgp;             /* learned from an external peer */
+    uint32_t peer_id;      /* the peer's BGP identifier */
     uint8_t peer_addr[16]; /* the peer's address (IPv4 in the first 4 bytes) */
     uint8_t peer_addr_len; /* 4 or 16 */
 };
@@ -70,7 +70,6 @@ const char *bgp_decide_step_name(int step);
  * The index of the best of paths[0..n), or -1 when none has a resolvable
  * next hop (or n is 0). *step (optional): the step that left one path.
  */
-int bgp_decide(const struct bgp_path *paths, size_t n, const struct bgp_decide_cfg *cfg,
-               int *step);
+int bgp_decide(const struct bgp_path *paths, size_t n, const struct bgp_decide_cfg *cfg, int *step);
 
 #endif

@@ -13,8 +13,8 @@
 
 const char *bgp_state_name(int state)
 {
-    static const char *const n[] = {"Idle", "Connect", "Active", "OpenSent", "OpenConfirm",
-                                    "Established"};
+    static const char *const n[] = {"Idle",     "Connect",     "Active",
+                                    "OpenSent", "OpenConfirm", "Established"};
 
     return state >= 0 && state <= BGP_ESTABLISHED ? n[state] : "unknown";
 }
@@ -212,19 +212,22 @@ int bgp_open_negotiate(const struct bgp_peer_cfg *cfg, const struct bgp_open *pe
 {
     memset(neg, 0, sizeof(*neg));
     if (peer->caps.as4 && peer->my_as != BGP_AS_TRANS && peer->my_as != peer->caps.as4_num) {
-        *e = (struct bgp_error){.verdict = BGP_RESET, .code = BGP_ERR_OPEN,
+        *e = (struct bgp_error){.verdict = BGP_RESET,
+                                .code = BGP_ERR_OPEN,
                                 .subcode = BGP_OPEN_BAD_PEER_AS,
                                 .reason = "RFC 6793 4.1: My AS disagrees with the AS4 capability"};
         return -EINVAL;
     }
     if (peer->peer_as != cfg->peer_as) {
-        *e = (struct bgp_error){.verdict = BGP_RESET, .code = BGP_ERR_OPEN,
+        *e = (struct bgp_error){.verdict = BGP_RESET,
+                                .code = BGP_ERR_OPEN,
                                 .subcode = BGP_OPEN_BAD_PEER_AS,
                                 .reason = "RFC 4271 6.2: peer AS is not the configured one"};
         return -EINVAL;
     }
     if (peer->bgp_id == cfg->router_id && cfg->peer_as == cfg->local_as) {
-        *e = (struct bgp_error){.verdict = BGP_RESET, .code = BGP_ERR_OPEN,
+        *e = (struct bgp_error){.verdict = BGP_RESET,
+                                .code = BGP_ERR_OPEN,
                                 .subcode = BGP_OPEN_BAD_ID,
                                 .reason = "RFC 6286 2.2: iBGP peer has our BGP identifier"};
         return -EINVAL;
@@ -312,7 +315,7 @@ static unsigned int message(struct bgp_session *s, const uint8_t *m, size_t len,
                                     .as4 = s->neg.as4,
                                     .ebgp = s->cfg.local_as != s->cfg.peer_as,
                                     .ext_msg = s->neg.ext_msg,
-                                    .check_first_as = true};
+                                    .check_first_as = !s->cfg.no_first_as};
             int v = bgp_update_parse(m, len, &cx, &u);
 
             hold_restart(s, now);
@@ -528,7 +531,7 @@ int bgp_session_export(const struct bgp_session *s, bgp_time_t now, uint8_t *buf
     w16(&w, c->connect_retry);
     w16(&w, c->idle_hold);
     w32(&w, c->afs);
-    w8(&w, (uint8_t)(c->passive | c->ext_msg << 1 | c->gr << 2));
+    w8(&w, (uint8_t)(c->passive | c->ext_msg << 1 | c->gr << 2 | c->no_first_as << 3));
     w16(&w, c->gr_time);
     w8(&w, s->state);
     wtimer(&w, s->connect_retry_at, now);
@@ -586,6 +589,7 @@ static int import_rec(struct bgp_session *tp, const uint8_t *buf, size_t len, bg
     c->passive = f & 1;
     c->ext_msg = f & 2;
     c->gr = f & 4;
+    c->no_first_as = f & 8;
     c->gr_time = r16(&r);
     tp->state = r8(&r);
     tp->connect_retry_at = rtimer(&r, now);
@@ -635,8 +639,8 @@ static int import_rec(struct bgp_session *tp, const uint8_t *buf, size_t len, bg
         uint8_t type;
         struct bgp_error e;
 
-        if (bgp_msg_frame(tp->in, tp->in_len, n->ext_msg ? BGP_EXT_MAX_LEN : BGP_MAX_LEN, &ml, &type,
-                          &e) != 0)
+        if (bgp_msg_frame(tp->in, tp->in_len, n->ext_msg ? BGP_EXT_MAX_LEN : BGP_MAX_LEN, &ml,
+                          &type, &e) != 0)
             return -EINVAL;
     }
     return 0;

@@ -7,15 +7,13 @@
  * connection collision resolution (6.8) are here too.
  *
  * Everything the session is lives in struct bgp_session, a plain struct
- * (its one pointer, last_reason, is a static string and not exported): the FSM state, the timers as absolute deadlines on the
- * caller's clock (exported as remaining times), the negotiated parameters,
- * the partially read input message and the unsent output. The caller owns
- * the socket: it feeds received bytes to bgp_session_input() (UPDATEs come
- * back through a callback with their RFC 7606 verdict), writes out what
- * bgp_session_output() holds, and calls bgp_session_timers() when
- * bgp_session_next_timer() says. bgp_session_export() / _import() turn the
- * whole session into one record and back (the migration issue moves the TCP
- * connection itself with TCP_REPAIR).
+ * (its one pointer, last_reason, is a static string and not exported): the FSM state, the timers as
+ * absolute deadlines on the caller's clock (exported as remaining times), the negotiated
+ * parameters, the partially read input message and the unsent output. The caller owns the socket:
+ * it feeds received bytes to bgp_session_input() (UPDATEs come back through a callback with their
+ * RFC 7606 verdict), writes out what bgp_session_output() holds, and calls bgp_session_timers()
+ * when bgp_session_next_timer() says. bgp_session_export() / _import() turn the whole session into
+ * one record and back (the migration issue moves the TCP connection itself with TCP_REPAIR).
  *
  * Simplifications, stated: no DelayOpen, no damping of peer oscillations;
  * a session that fails waits idle_hold seconds in Idle and starts again
@@ -45,11 +43,11 @@ enum bgp_state {
 const char *bgp_state_name(int state);
 
 enum bgp_event {
-    BGP_EV_START = 1,          /* ManualStart / AutomaticStart */
-    BGP_EV_STOP = 2,           /* ManualStop: Cease, Administrative Shutdown */
-    BGP_EV_TCP_UP = 3,         /* our connect() completed or an incoming one was accepted */
-    BGP_EV_TCP_DOWN = 4,       /* the connection failed or closed */
-    BGP_EV_CONNECT_RETRY = 5,  /* timers, raised by bgp_session_timers() */
+    BGP_EV_START = 1,         /* ManualStart / AutomaticStart */
+    BGP_EV_STOP = 2,          /* ManualStop: Cease, Administrative Shutdown */
+    BGP_EV_TCP_UP = 3,        /* our connect() completed or an incoming one was accepted */
+    BGP_EV_TCP_DOWN = 4,      /* the connection failed or closed */
+    BGP_EV_CONNECT_RETRY = 5, /* timers, raised by bgp_session_timers() */
     BGP_EV_HOLD = 6,
     BGP_EV_KEEPALIVE_TIMER = 7,
 };
@@ -66,14 +64,15 @@ enum bgp_event {
 /* Per-peer configuration the session needs. */
 struct bgp_peer_cfg {
     uint32_t local_as, peer_as;
-    uint32_t router_id;      /* ours, host order */
-    uint16_t hold_time;      /* offered, seconds (0 or >= 3); 90 by default */
-    uint16_t connect_retry;  /* seconds */
-    uint16_t idle_hold;      /* seconds in Idle before an automatic restart */
-    uint32_t afs;            /* families offered (enum bgp_af) */
-    bool passive;            /* never connect, only accept */
-    bool ext_msg;            /* offer extended messages */
-    bool gr;                 /* offer graceful restart (helper: restart time below) */
+    uint32_t router_id;     /* ours, host order */
+    uint16_t hold_time;     /* offered, seconds (0 or >= 3); 90 by default */
+    uint16_t connect_retry; /* seconds */
+    uint16_t idle_hold;     /* seconds in Idle before an automatic restart */
+    uint32_t afs;           /* families offered (enum bgp_af) */
+    bool passive;           /* never connect, only accept */
+    bool ext_msg;           /* offer extended messages */
+    bool no_first_as;       /* eBGP: accept a leftmost AS other than the peer's (route servers) */
+    bool gr;                /* offer graceful restart (helper: restart time below) */
     uint16_t gr_time;
 };
 
@@ -83,7 +82,7 @@ struct bgp_negotiated {
     uint16_t hold_time, keepalive; /* seconds; 0: no hold timer, no keepalives */
     uint32_t afs;                  /* families both offered */
     bool as4, route_refresh, ext_msg;
-    bool peer_gr;                  /* the peer restarts gracefully: helper mode applies */
+    bool peer_gr; /* the peer restarts gracefully: helper mode applies */
     uint8_t peer_gr_flags;
     uint16_t peer_gr_time;
     uint32_t peer_gr_afs, peer_gr_fwd_afs;
@@ -97,18 +96,18 @@ struct bgp_counters {
 
 struct bgp_session {
     struct bgp_peer_cfg cfg;
-    uint8_t state;                 /* enum bgp_state */
-    bgp_time_t connect_retry_at;   /* deadlines, 0 when stopped */
+    uint8_t state;               /* enum bgp_state */
+    bgp_time_t connect_retry_at; /* deadlines, 0 when stopped */
     bgp_time_t hold_at;
     bgp_time_t keepalive_at;
     uint32_t connect_retry_counter;
     struct bgp_negotiated neg;
     uint8_t last_sent_code, last_sent_subcode; /* NOTIFICATIONs, for show */
     uint8_t last_rcvd_code, last_rcvd_subcode;
-    const char *last_reason;       /* why the session last went down (static string) */
+    const char *last_reason; /* why the session last went down (static string) */
     struct bgp_counters cnt;
-    uint32_t in_len;               /* bytes of a partial message in in[] */
-    uint32_t out_len;              /* unsent bytes in out[] */
+    uint32_t in_len;  /* bytes of a partial message in in[] */
+    uint32_t out_len; /* unsent bytes in out[] */
     uint8_t in[BGP_EXT_MAX_LEN];
     uint8_t out[BGP_OUT_MAX];
 };

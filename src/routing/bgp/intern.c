@@ -203,8 +203,8 @@ struct bgp_attrs *bgp_attrs_intern(struct bgp_attr_table *t, const struct bgp_up
 {
     const struct bgp_pattrs *p = &u->a;
     size_t need = sizeof(struct bgp_attrs) + 4 * (size_t)p->as_path_len +
-                  2 * (size_t)p->as4_path_len + p->comm_len + p->ext_comm_len +
-                  p->large_comm_len + p->cluster_len + u->attrs_len + 16;
+                  2 * (size_t)p->as4_path_len + p->comm_len + p->ext_comm_len + p->large_comm_len +
+                  p->cluster_len + u->attrs_len + 16;
     struct bgp_attrs *a;
     uint8_t *d, *tmp;
     uint8_t seen[32] = {0};
@@ -222,11 +222,10 @@ struct bgp_attrs *bgp_attrs_intern(struct bgp_attr_table *t, const struct bgp_up
     memset(t->scratch, 0, need);
     a = (struct bgp_attrs *)t->scratch;
     d = a->data;
-    a->present = p->present & ~(BGP_ATTR_BIT(BGP_ATTR_AS4_PATH) |
-                                BGP_ATTR_BIT(BGP_ATTR_AS4_AGGREGATOR) |
-                                BGP_ATTR_BIT(BGP_ATTR_MP_REACH_NLRI) |
-                                BGP_ATTR_BIT(BGP_ATTR_MP_UNREACH_NLRI) |
-                                BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP)); /* nh_len says */
+    a->present = p->present &
+                 ~(BGP_ATTR_BIT(BGP_ATTR_AS4_PATH) | BGP_ATTR_BIT(BGP_ATTR_AS4_AGGREGATOR) |
+                   BGP_ATTR_BIT(BGP_ATTR_MP_REACH_NLRI) | BGP_ATTR_BIT(BGP_ATTR_MP_UNREACH_NLRI) |
+                   BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP)); /* nh_len says */
     /* only what is present, so that equal sets compare equal */
 #define HAS(t) (a->present & BGP_ATTR_BIT(t))
     a->origin = HAS(BGP_ATTR_ORIGIN) ? p->origin : 0;
@@ -251,8 +250,8 @@ struct bgp_attrs *bgp_attrs_intern(struct bgp_attr_table *t, const struct bgp_up
     } else {
         if ((p->present & BGP_ATTR_BIT(BGP_ATTR_AS4_PATH)) ||
             (p->present & BGP_ATTR_BIT(BGP_ATTR_AS4_AGGREGATOR)))
-            use_as4 = !(p->present & BGP_ATTR_BIT(BGP_ATTR_AGGREGATOR)) ||
-                      p->aggr_as == BGP_AS_TRANS;
+            use_as4 =
+                !(p->present & BGP_ATTR_BIT(BGP_ATTR_AGGREGATOR)) || p->aggr_as == BGP_AS_TRANS;
         if (use_as4 && (p->present & BGP_ATTR_BIT(BGP_ATTR_AS4_AGGREGATOR))) {
             a->present |= BGP_ATTR_BIT(BGP_ATTR_AGGREGATOR);
             a->aggr_as = p->as4_aggr_as;

@@ -64,8 +64,8 @@ int bgp_msg_frame(const uint8_t *buf, size_t len, size_t max, size_t *msg_len, u
         return 0;
     for (int i = 0; i < BGP_MARKER_LEN; i++)
         if (buf[i] != 0xff)
-            return fail(e, BGP_ERR_HEADER, BGP_HDR_NOT_SYNC,
-                        "RFC 4271 6.1: marker is not all ones", NULL, 0, (size_t)i);
+            return fail(e, BGP_ERR_HEADER, BGP_HDR_NOT_SYNC, "RFC 4271 6.1: marker is not all ones",
+                        NULL, 0, (size_t)i);
     l = be16(buf + 16);
     t = buf[18];
     lim = max > BGP_EXT_MAX_LEN ? BGP_EXT_MAX_LEN : max;
@@ -194,14 +194,13 @@ int bgp_open_parse(const uint8_t *msg, size_t len, struct bgp_open *o, struct bg
         return fail(e, BGP_ERR_OPEN, BGP_OPEN_BAD_VERSION, "RFC 4271 6.2: version is not 4",
                     version4, 2, 19);
     if (o->my_as == 0)
-        return fail(e, BGP_ERR_OPEN, BGP_OPEN_BAD_PEER_AS, "RFC 7607 2: AS 0 in OPEN", NULL, 0,
-                    20);
+        return fail(e, BGP_ERR_OPEN, BGP_OPEN_BAD_PEER_AS, "RFC 7607 2: AS 0 in OPEN", NULL, 0, 20);
     if (o->hold_time == 1 || o->hold_time == 2)
-        return fail(e, BGP_ERR_OPEN, BGP_OPEN_BAD_HOLD, "RFC 4271 6.2: hold time 1 or 2", NULL,
-                    0, 22);
+        return fail(e, BGP_ERR_OPEN, BGP_OPEN_BAD_HOLD, "RFC 4271 6.2: hold time 1 or 2", NULL, 0,
+                    22);
     if (o->bgp_id == 0)
-        return fail(e, BGP_ERR_OPEN, BGP_OPEN_BAD_ID, "RFC 6286 2.2: BGP identifier 0", msg + 24,
-                    4, 24);
+        return fail(e, BGP_ERR_OPEN, BGP_OPEN_BAD_ID, "RFC 6286 2.2: BGP identifier 0", msg + 24, 4,
+                    24);
     /* RFC 9072 2: length 255 and a first parameter type 255 mean 2-octet lengths */
     if (plen == 255 && len > 29 && msg[29] == 255) {
         if (len < 32)
@@ -213,8 +212,8 @@ int bgp_open_parse(const uint8_t *msg, size_t len, struct bgp_open *o, struct bg
     }
     if (plen != len - off)
         return fail(e, BGP_ERR_OPEN, BGP_OPEN_UNSPECIFIC,
-                    "RFC 4271 6.2: optional parameters length disagrees with the message", NULL,
-                    0, 28);
+                    "RFC 4271 6.2: optional parameters length disagrees with the message", NULL, 0,
+                    28);
     end = len;
     while (off < end) {
         size_t hl = ext ? 3 : 2, l;
@@ -230,8 +229,7 @@ int bgp_open_parse(const uint8_t *msg, size_t len, struct bgp_open *o, struct bg
                         "RFC 4271 6.2: optional parameter runs past the message", NULL, 0, off);
         if (ptype != 2)
             return fail(e, BGP_ERR_OPEN, BGP_OPEN_BAD_OPT_PARAM,
-                        "RFC 4271 6.2: optional parameter is not capabilities", msg + off, 1,
-                        off);
+                        "RFC 4271 6.2: optional parameter is not capabilities", msg + off, 1, off);
         /* RFC 5492 4: one parameter may hold several capabilities */
         for (size_t c = off + hl; c < off + hl + l;) {
             size_t cl;
@@ -250,8 +248,8 @@ int bgp_open_parse(const uint8_t *msg, size_t len, struct bgp_open *o, struct bg
         off += hl + l;
     }
     if (o->caps.as4 && o->caps.as4_num == 0)
-        return fail(e, BGP_ERR_OPEN, BGP_OPEN_BAD_PEER_AS, "RFC 7607 2: AS 0 in capability",
-                    NULL, 0, 19);
+        return fail(e, BGP_ERR_OPEN, BGP_OPEN_BAD_PEER_AS, "RFC 7607 2: AS 0 in capability", NULL,
+                    0, 19);
     o->peer_as = o->caps.as4 ? o->caps.as4_num : o->my_as;
     if (!o->caps.mp)
         o->caps.afs = BGP_AF_IPV4; /* RFC 4760 8: no capability, IPv4 unicast */
@@ -388,9 +386,9 @@ int bgp_notification_build(uint8_t *buf, size_t cap, size_t max, uint8_t code, u
 const char *bgp_err_code_name(uint8_t code)
 {
     static const char *const names[] = {
-        [BGP_ERR_HEADER] = "Message Header Error",    [BGP_ERR_OPEN] = "OPEN Message Error",
-        [BGP_ERR_UPDATE] = "UPDATE Message Error",    [BGP_ERR_HOLD] = "Hold Timer Expired",
-        [BGP_ERR_FSM] = "Finite State Machine Error", [BGP_ERR_CEASE] = "Cease",
+        [BGP_ERR_HEADER] = "Message Header Error",         [BGP_ERR_OPEN] = "OPEN Message Error",
+        [BGP_ERR_UPDATE] = "UPDATE Message Error",         [BGP_ERR_HOLD] = "Hold Timer Expired",
+        [BGP_ERR_FSM] = "Finite State Machine Error",      [BGP_ERR_CEASE] = "Cease",
         [BGP_ERR_REFRESH] = "ROUTE-REFRESH Message Error",
     };
 
@@ -470,8 +468,7 @@ int bgp_refresh_build(uint8_t *buf, size_t cap, uint16_t afi, uint8_t safi)
 
 /* ---- NLRI ---- */
 
-int bgp_nlri_next(const uint8_t *p, size_t len, size_t *off, uint16_t afi,
-                  struct bgp_prefix *out)
+int bgp_nlri_next(const uint8_t *p, size_t len, size_t *off, uint16_t afi, struct bgp_prefix *out)
 {
     size_t o = *off, bytes;
     unsigned int maxlen = afi == BGP_AFI_IPV6 ? 128 : 32;

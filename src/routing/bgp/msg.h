@@ -32,32 +32,32 @@
 
 /* Capability codes (IANA). */
 enum bgp_cap_code {
-    BGP_CAP_MP = 1,             /* RFC 4760 */
-    BGP_CAP_ROUTE_REFRESH = 2,  /* RFC 2918 */
-    BGP_CAP_EXT_MSG = 6,        /* RFC 8654 */
-    BGP_CAP_GR = 64,            /* RFC 4724 */
-    BGP_CAP_AS4 = 65,           /* RFC 6793 */
-    BGP_CAP_RR_OLD = 128,       /* pre-standard route refresh, read as 2 */
+    BGP_CAP_MP = 1,            /* RFC 4760 */
+    BGP_CAP_ROUTE_REFRESH = 2, /* RFC 2918 */
+    BGP_CAP_EXT_MSG = 6,       /* RFC 8654 */
+    BGP_CAP_GR = 64,           /* RFC 4724 */
+    BGP_CAP_AS4 = 65,          /* RFC 6793 */
+    BGP_CAP_RR_OLD = 128,      /* pre-standard route refresh, read as 2 */
 };
 
-#define BGP_GR_RESTART  0x8 /* R bit of the restart flags */
-#define BGP_GR_NOTIFY   0x4 /* N bit (RFC 8538) */
+#define BGP_GR_RESTART 0x8 /* R bit of the restart flags */
+#define BGP_GR_NOTIFY  0x4 /* N bit (RFC 8538) */
 
 /* The capabilities of one OPEN. */
 struct bgp_caps {
-    uint32_t afs;          /* enum bgp_af bits from multiprotocol capabilities */
-    bool mp;               /* any multiprotocol capability (none: IPv4 unicast only) */
-    bool as4;              /* 4-octet AS capability */
-    uint32_t as4_num;      /* its AS */
+    uint32_t afs;     /* enum bgp_af bits from multiprotocol capabilities */
+    bool mp;          /* any multiprotocol capability (none: IPv4 unicast only) */
+    bool as4;         /* 4-octet AS capability */
+    uint32_t as4_num; /* its AS */
     bool route_refresh;
     bool ext_msg;
-    bool gr;               /* graceful restart capability */
-    uint8_t gr_flags;      /* BGP_GR_* */
-    uint16_t gr_time;      /* restart time, seconds (12 bits) */
-    uint32_t gr_afs;       /* families with state preserved */
-    uint32_t gr_fwd_afs;   /* ... whose forwarding state was preserved (F bit) */
-    uint16_t n_unknown;    /* unknown capabilities, MP ones for other families too (all counted) */
-    uint16_t unknown_len;  /* bytes kept in unknown[] */
+    bool gr;              /* graceful restart capability */
+    uint8_t gr_flags;     /* BGP_GR_* */
+    uint16_t gr_time;     /* restart time, seconds (12 bits) */
+    uint32_t gr_afs;      /* families with state preserved */
+    uint32_t gr_fwd_afs;  /* ... whose forwarding state was preserved (F bit) */
+    uint16_t n_unknown;   /* unknown capabilities, MP ones for other families too (all counted) */
+    uint16_t unknown_len; /* bytes kept in unknown[] */
     bool unknown_truncated;
     uint8_t unknown[BGP_CAP_UNKNOWN_MAX]; /* code, length, value: as received */
 };
@@ -67,7 +67,7 @@ struct bgp_open {
     uint16_t my_as;     /* the 2-octet field (AS_TRANS for a large AS) */
     uint16_t hold_time; /* seconds: 0 or >= 3 */
     uint32_t bgp_id;
-    uint32_t peer_as;   /* the speaker's AS: as4_num when it sent the AS4 capability */
+    uint32_t peer_as; /* the speaker's AS: as4_num when it sent the AS4 capability */
     struct bgp_caps caps;
 };
 
@@ -131,8 +131,7 @@ int bgp_refresh_build(uint8_t *buf, size_t cap, uint16_t afi, uint8_t safi);
  * Returns 1 with out filled, 0 at the end, -EINVAL when the length byte is
  * longer than the family's addresses or the prefix runs past len.
  */
-int bgp_nlri_next(const uint8_t *p, size_t len, size_t *off, uint16_t afi,
-                  struct bgp_prefix *out);
+int bgp_nlri_next(const uint8_t *p, size_t len, size_t *off, uint16_t afi, struct bgp_prefix *out);
 /* Check a whole NLRI field; returns the prefix count or -EINVAL (*bad_off: where). */
 int bgp_nlri_check(const uint8_t *p, size_t len, uint16_t afi, size_t *bad_off);
 /* Encode one prefix; returns bytes written or -ENOSPC. */

@@ -19,7 +19,7 @@ struct parser {
 
 /* Record a problem; the most severe verdict wins, the first reason at it stays. */
 static int note(struct parser *ps, int verdict, uint8_t code, uint8_t subcode, uint8_t attr,
-                 const char *reason, const uint8_t *data, size_t data_len, const uint8_t *where)
+                const char *reason, const uint8_t *data, size_t data_len, const uint8_t *where)
 {
     struct bgp_update *u = ps->u;
 
@@ -39,7 +39,7 @@ static int note(struct parser *ps, int verdict, uint8_t code, uint8_t subcode, u
     return 0;
 }
 
-#define DISCARD(reason) note(ps, BGP_ATTR_DISCARD, 0, 0, type, reason, NULL, 0, hdr)
+#define DISCARD(reason)  note(ps, BGP_ATTR_DISCARD, 0, 0, type, reason, NULL, 0, hdr)
 #define WITHDRAW(reason) note(ps, BGP_WITHDRAW, 0, 0, type, reason, NULL, 0, hdr)
 /* NOTIFICATION data of an attribute error: the whole attribute (RFC 4271 6.3) */
 #define RESET(sub, reason) note(ps, BGP_RESET, BGP_ERR_UPDATE, sub, type, reason, hdr, alen, hdr)
@@ -149,8 +149,7 @@ int bgp_attr_expected_flags(uint8_t type)
     }
 }
 
-static void mp_reach(struct parser *ps, const uint8_t *hdr, size_t alen, const uint8_t *v,
-                     size_t l)
+static void mp_reach(struct parser *ps, const uint8_t *hdr, size_t alen, const uint8_t *v, size_t l)
 {
     const uint8_t type = BGP_ATTR_MP_REACH_NLRI;
     struct bgp_update *u = ps->u;
@@ -223,7 +222,7 @@ static void mp_unreach(struct parser *ps, const uint8_t *hdr, size_t alen, const
 
 /* One attribute whose header is at hdr (alen bytes in all) and value v[0..l). */
 static int attr(struct parser *ps, uint8_t flags, uint8_t type, const uint8_t *hdr, size_t alen,
-                 const uint8_t *v, size_t l)
+                const uint8_t *v, size_t l)
 {
     struct bgp_pattrs *a = &ps->u->a;
     const struct bgp_rx_ctx *cx = ps->cx;
@@ -444,8 +443,8 @@ int bgp_update_parse(const uint8_t *msg, size_t len, const struct bgp_rx_ctx *cx
     alen = be16(body + 2 + wlen);
     if (alen > blen - 4 - wlen) {
         note(psp, BGP_RESET, BGP_ERR_UPDATE, BGP_UPD_MALFORMED_LIST, 0,
-             "RFC 7606 4, RFC 4271 6.3: total path attribute length overruns the message", NULL,
-             0, body + 2 + wlen);
+             "RFC 7606 4, RFC 4271 6.3: total path attribute length overruns the message", NULL, 0,
+             body + 2 + wlen);
         return BGP_RESET;
     }
     u->withdrawn = body + 2;
@@ -495,12 +494,10 @@ int bgp_update_parse(const uint8_t *msg, size_t len, const struct bgp_rx_ctx *cx
         if (seen[type / 8] & (1u << (type % 8))) {
             if (type == BGP_ATTR_MP_REACH_NLRI || type == BGP_ATTR_MP_UNREACH_NLRI)
                 note(psp, BGP_RESET, BGP_ERR_UPDATE, BGP_UPD_MALFORMED_LIST, type,
-                     "RFC 7606 3 g: MP_REACH_NLRI or MP_UNREACH_NLRI more than once", NULL, 0,
-                     hdr);
+                     "RFC 7606 3 g: MP_REACH_NLRI or MP_UNREACH_NLRI more than once", NULL, 0, hdr);
             else
                 note(psp, BGP_ATTR_DISCARD, 0, 0, type,
-                     "RFC 7606 3 g: attribute repeated, all but the first discarded", NULL, 0,
-                     hdr);
+                     "RFC 7606 3 g: attribute repeated, all but the first discarded", NULL, 0, hdr);
             continue;
         }
         seen[type / 8] |= (uint8_t)(1u << (type % 8));

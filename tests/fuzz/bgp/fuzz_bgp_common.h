@@ -58,8 +58,11 @@ static inline void fuzz_roundtrip(struct bgp_attr_table *t, struct bgp_attrs *a)
 {
     static uint8_t out[BGP_EXT_MAX_LEN];
     const struct bgp_tx_ctx tx = {.as4 = true, .ebgp = false, .max = BGP_EXT_MAX_LEN};
-    const struct bgp_rx_ctx rx = {.local_as = 65000, .peer_as = 65000, .as4 = true,
-                                  .ext_msg = true, .afs = BGP_AF_IPV4 | BGP_AF_IPV6};
+    const struct bgp_rx_ctx rx = {.local_as = 65000,
+                                  .peer_as = 65000,
+                                  .as4 = true,
+                                  .ext_msg = true,
+                                  .afs = BGP_AF_IPV4 | BGP_AF_IPV6};
     struct bgp_prefix p = {.len = 8, .addr = {10}};
     uint16_t afi = a->nh_len == 4 ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
     struct bgp_update u;

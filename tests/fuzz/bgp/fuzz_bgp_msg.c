@@ -89,8 +89,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t ml = 0;
         uint8_t type = 0;
         struct bgp_error e;
-        int r = bgp_msg_frame(data + off, size - off,
-                              cx.ext_msg ? BGP_EXT_MAX_LEN : BGP_MAX_LEN, &ml, &type, &e);
+        int r = bgp_msg_frame(data + off, size - off, cx.ext_msg ? BGP_EXT_MAX_LEN : BGP_MAX_LEN,
+                              &ml, &type, &e);
         uint8_t *m;
 
         if (r <= 0) {

@@ -23,14 +23,20 @@
 
 static uint8_t msg[70000], msg2[70000];
 
-static const struct bgp_rx_ctx ebgp4 = {.local_as = 65000, .peer_as = 65001, .as4 = true,
-                                        .ebgp = true, .afs = BGP_AF_IPV4 | BGP_AF_IPV6,
+static const struct bgp_rx_ctx ebgp4 = {.local_as = 65000,
+                                        .peer_as = 65001,
+                                        .as4 = true,
+                                        .ebgp = true,
+                                        .afs = BGP_AF_IPV4 | BGP_AF_IPV6,
                                         .check_first_as = true};
-static const struct bgp_rx_ctx ebgp2 = {.local_as = 65000, .peer_as = 65001, .as4 = false,
-                                        .ebgp = true, .afs = BGP_AF_IPV4 | BGP_AF_IPV6,
+static const struct bgp_rx_ctx ebgp2 = {.local_as = 65000,
+                                        .peer_as = 65001,
+                                        .as4 = false,
+                                        .ebgp = true,
+                                        .afs = BGP_AF_IPV4 | BGP_AF_IPV6,
                                         .check_first_as = true};
-static const struct bgp_rx_ctx ibgp4 = {.local_as = 65000, .peer_as = 65000, .as4 = true,
-                                        .afs = BGP_AF_IPV4 | BGP_AF_IPV6};
+static const struct bgp_rx_ctx ibgp4 = {
+    .local_as = 65000, .peer_as = 65000, .as4 = true, .afs = BGP_AF_IPV4 | BGP_AF_IPV6};
 
 /* Append an attribute. */
 static size_t A(uint8_t *p, uint8_t flags, uint8_t type, const void *v, size_t l)
@@ -151,7 +157,8 @@ static void test02_many(void **state)
     bgp_attr_table_free(&t);
 }
 
-/* 3. Check the RFC 6793 4.2.3 merge: leading AS_PATH ASes, then AS4_PATH; and when it is ignored. */
+/* 3. Check the RFC 6793 4.2.3 merge: leading AS_PATH ASes, then AS4_PATH; and when it is ignored.
+ */
 static void test03_as4_merge(void **state)
 {
     struct bgp_attr_table t;
@@ -190,7 +197,8 @@ static void test03_as4_merge(void **state)
     assert_memory_equal(bgp_attrs_aspath(a), w, a->aspath_len);
     assert_int_equal(a->aggr_as, 65001);
     assert_int_equal(a->aggr_addr, IP(10, 0, 0, 1));
-    /* AGGREGATOR AS_TRANS: AS4_AGGREGATOR replaces it; confederation segments of AS4_PATH dropped */
+    /* AGGREGATOR AS_TRANS: AS4_AGGREGATOR replaces it; confederation segments of AS4_PATH dropped
+     */
     el = seq(s, 4, (const uint32_t[]){65100}, 1, BGP_SEG_CONFED_SEQUENCE);
     sl = el + seq(s + el, 4, p4, 3, BGP_SEG_SEQUENCE);
     el = A(ex, 0xc0, BGP_ATTR_AS4_PATH, s, sl);
@@ -222,7 +230,11 @@ static void test04_unknown_kept(void **state)
     n = upd(msg, 4, p, 1, 0, ex, el);
     a = intern(&t, msg, n, &ebgp4, BGP_OK);
     assert_int_equal(a->other_len, 6 + 3);
-    assert_memory_equal(bgp_attrs_other(a), "\xe0\x63\x03" "abc" "\xe0\x61\x00", 9);
+    assert_memory_equal(bgp_attrs_other(a),
+                        "\xe0\x63\x03"
+                        "abc"
+                        "\xe0\x61\x00",
+                        9);
     bgp_attr_table_free(&t);
 }
 
@@ -295,15 +307,16 @@ static void test05_encode_roundtrip(void **state)
 static void test06_ipv6_update(void **state)
 {
     struct bgp_attr_table t;
-    struct bgp_attrs tmpl = {.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) |
-                                        BGP_ATTR_BIT(BGP_ATTR_AS_PATH),
+    struct bgp_attrs tmpl = {.present =
+                                 BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH),
                              .origin = BGP_ORIGIN_IGP,
                              .nh_len = 16,
                              .nh = {0x20, 0x01, 0x0d, 0xb8, [15] = 1}};
     struct bgp_attrs *a, *b;
-    struct bgp_prefix p[3] = {{.afi = BGP_AFI_IPV6, .len = 48, .addr = {0x20, 0x01, 0x0d, 0xb8, 0, 1}},
-                              {.afi = BGP_AFI_IPV6, .len = 64, .addr = {0x20, 0x01, 0x0d, 0xb8, 0, 2}},
-                              {.afi = BGP_AFI_IPV6, .len = 0}};
+    struct bgp_prefix p[3] = {
+        {.afi = BGP_AFI_IPV6, .len = 48, .addr = {0x20, 0x01, 0x0d, 0xb8, 0, 1}},
+        {.afi = BGP_AFI_IPV6, .len = 64, .addr = {0x20, 0x01, 0x0d, 0xb8, 0, 2}},
+        {.afi = BGP_AFI_IPV6, .len = 0}};
     const struct bgp_tx_ctx tx = {.as4 = true, .max = BGP_MAX_LEN};
     struct bgp_update u;
     struct bgp_prefix got;
@@ -341,9 +354,8 @@ static void test06_ipv6_update(void **state)
 static void test07_update_too_big(void **state)
 {
     static struct bgp_prefix p[2000];
-    struct bgp_attrs tmpl = {.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN),
-                             .nh_len = 4,
-                             .nh = {192, 0, 2, 1}};
+    struct bgp_attrs tmpl = {
+        .present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN), .nh_len = 4, .nh = {192, 0, 2, 1}};
     struct bgp_tx_ctx tx = {.as4 = true, .max = BGP_MAX_LEN};
     struct bgp_update u;
     struct bgp_rx_ctx rx = ibgp4;
@@ -351,7 +363,8 @@ static void test07_update_too_big(void **state)
 
     (void)state;
     for (int i = 0; i < 2000; i++)
-        p[i] = (struct bgp_prefix){.afi = 1, .len = 24, .addr = {10, (uint8_t)(i >> 8), (uint8_t)i}};
+        p[i] =
+            (struct bgp_prefix){.afi = 1, .len = 24, .addr = {10, (uint8_t)(i >> 8), (uint8_t)i}};
     assert_int_equal(bgp_update_build(msg, sizeof(msg), &tx, 1, NULL, 0, &tmpl, p, 2000), -ENOSPC);
     assert_int_equal(bgp_update_build(msg, sizeof(msg), &tx, 1, p, 2000, NULL, NULL, 0), -ENOSPC);
     tx.max = BGP_EXT_MAX_LEN;
@@ -384,14 +397,10 @@ static void test08_aspath(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test01_intern),
-        cmocka_unit_test(test02_many),
-        cmocka_unit_test(test03_as4_merge),
-        cmocka_unit_test(test04_unknown_kept),
-        cmocka_unit_test(test05_encode_roundtrip),
-        cmocka_unit_test(test06_ipv6_update),
-        cmocka_unit_test(test07_update_too_big),
-        cmocka_unit_test(test08_aspath),
+        cmocka_unit_test(test01_intern),           cmocka_unit_test(test02_many),
+        cmocka_unit_test(test03_as4_merge),        cmocka_unit_test(test04_unknown_kept),
+        cmocka_unit_test(test05_encode_roundtrip), cmocka_unit_test(test06_ipv6_update),
+        cmocka_unit_test(test07_update_too_big),   cmocka_unit_test(test08_aspath),
     };
 
     return cmocka_run_group_tests_name("bgp_attr", tests, NULL, NULL);

@@ -22,7 +22,8 @@
 
 static struct bgp_attr_table tab;
 
-/* An interned set: local_pref (0: none), path of len ASes starting at first, origin, med (-1: none). */
+/* An interned set: local_pref (0: none), path of len ASes starting at first, origin, med (-1:
+ * none). */
 static const struct bgp_attrs *mk(uint32_t lp, uint32_t first, unsigned int len, uint8_t origin,
                                   int64_t med, uint32_t originator, unsigned int clusters,
                                   uint8_t nh)
@@ -63,14 +64,14 @@ static const struct bgp_attrs *mk(uint32_t lp, uint32_t first, unsigned int len,
     return bgp_attrs_intern_set(&tab, a);
 }
 
-static struct bgp_path P(const struct bgp_attrs *a, bool ebgp, uint32_t id, uint8_t addr)
-{
-    return (struct bgp_path){.a = a, .ebgp = ebgp, .peer_id = id, .peer_addr = {192, 0, 2, addr},
-                             .peer_addr_len = 4};
+static struct bgp_path P(const struct bgp_attrs *a, bool ebgp, uint32_t id, uint8_t addr) {
+    return (struct bgp_path){
+        .a = a, .ebgp = ebgp, .peer_id = id, .peer_addr = {192, 0, 2, addr}, .peer_addr_len = 4};
 }
 
 /* next hop 10.0.0.x: metric x, unreachable for x >= 200 */
-static uint32_t metric(void *ctx, const uint8_t *nh, uint8_t len)
+static uint32_t
+metric(void *ctx, const uint8_t *nh, uint8_t len)
 {
     (void)ctx;
     assert_int_equal(len, 4);
@@ -131,8 +132,8 @@ static void test02_med_neighbour_as(void **state)
     int s;
 
     (void)state;
-    p[0] = P(mk(100, 1, 2, 0, 50, 0, 0, 1), true, 1, 1);  /* AS 1, MED 50, IGP 1 */
-    p[1] = P(mk(100, 7, 2, 0, 10, 0, 0, 2), true, 2, 2);  /* AS 7, MED 10, IGP 2 */
+    p[0] = P(mk(100, 1, 2, 0, 50, 0, 0, 1), true, 1, 1); /* AS 1, MED 50, IGP 1 */
+    p[1] = P(mk(100, 7, 2, 0, 10, 0, 0, 2), true, 2, 2); /* AS 7, MED 10, IGP 2 */
     expect(p, 2, 0, BGP_STEP_IGP);
     c.always_compare_med = true;
     assert_int_equal(bgp_decide(p, 2, &c, &s), 1);
@@ -180,10 +181,10 @@ static int naive_better(const struct bgp_path *a, const struct bgp_path *b)
 {
     uint32_t la = a->a->present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF) ? a->a->local_pref : 100;
     uint32_t lb = b->a->present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF) ? b->a->local_pref : 100;
-    uint32_t ra = a->a->present & BGP_ATTR_BIT(BGP_ATTR_ORIGINATOR_ID) ? a->a->originator_id
-                                                                        : a->peer_id;
-    uint32_t rb = b->a->present & BGP_ATTR_BIT(BGP_ATTR_ORIGINATOR_ID) ? b->a->originator_id
-                                                                        : b->peer_id;
+    uint32_t ra =
+        a->a->present & BGP_ATTR_BIT(BGP_ATTR_ORIGINATOR_ID) ? a->a->originator_id : a->peer_id;
+    uint32_t rb =
+        b->a->present & BGP_ATTR_BIT(BGP_ATTR_ORIGINATOR_ID) ? b->a->originator_id : b->peer_id;
 
     if (la != lb)
         return la > lb;

@@ -20,14 +20,22 @@
 #include "routing/bgp/fsm.h"
 #include "bgp_test.h"
 
-static const struct bgp_peer_cfg cfg_a = {.local_as = 65000, .peer_as = 4200000001u,
-                                          .router_id = IP(10, 0, 0, 1), .hold_time = 90,
-                                          .connect_retry = 5, .idle_hold = 2,
-                                          .afs = BGP_AF_IPV4 | BGP_AF_IPV6, .ext_msg = true};
-static const struct bgp_peer_cfg cfg_b = {.local_as = 4200000001u, .peer_as = 65000,
-                                          .router_id = IP(10, 0, 0, 2), .hold_time = 30,
-                                          .connect_retry = 5, .idle_hold = 2,
-                                          .afs = BGP_AF_IPV4, .passive = true};
+static const struct bgp_peer_cfg cfg_a = {.local_as = 65000,
+                                          .peer_as = 4200000001u,
+                                          .router_id = IP(10, 0, 0, 1),
+                                          .hold_time = 90,
+                                          .connect_retry = 5,
+                                          .idle_hold = 2,
+                                          .afs = BGP_AF_IPV4 | BGP_AF_IPV6,
+                                          .ext_msg = true};
+static const struct bgp_peer_cfg cfg_b = {.local_as = 4200000001u,
+                                          .peer_as = 65000,
+                                          .router_id = IP(10, 0, 0, 2),
+                                          .hold_time = 30,
+                                          .connect_retry = 5,
+                                          .idle_hold = 2,
+                                          .afs = BGP_AF_IPV4,
+                                          .passive = true};
 
 struct pair {
     struct bgp_session *a, *b;
@@ -158,8 +166,8 @@ static void test03_updates(void **state)
     struct pair *p = up(0);
     uint8_t m[128];
     /* ORIGIN IGP, AS_PATH [4200000001], NEXT_HOP 192.0.2.1, 10.1.0.0/24 (a 4-octet session) */
-    static const uint8_t good[] = {0x40, 1, 1, 0, 0x40, 2, 6, 2, 1, 0xfa, 0x56, 0xea, 0x01,
-                                   0x40, 3, 4, 192, 0, 2, 1};
+    static const uint8_t good[] = {0x40, 1,    1,    0,    0x40, 2, 6,   2, 1, 0xfa,
+                                   0x56, 0xea, 0x01, 0x40, 3,    4, 192, 0, 2, 1};
     static const uint8_t nlri[] = {24, 10, 1, 0};
     static const uint8_t bad_mp[] = {0x80, 14, 3, 0, 2, 1};
     size_t n;
@@ -192,6 +200,18 @@ static void test03_updates(void **state)
     assert_int_equal(p->b->state, BGP_IDLE);
     assert_int_equal(p->b->last_rcvd_code, BGP_ERR_UPDATE);
     assert_int_equal(bgp_session_send(p->b, m, n, 8000), -EINVAL);
+    down(p);
+    /* a path not starting with the peer's AS: withdrawn, unless the peer is a route server */
+    p = up(0);
+    n = t_update(m, NULL, 0, good, sizeof(good), nlri, sizeof(nlri));
+    m[23 + 9] = 0xfb; /* leftmost AS 0xfb56ea01 */
+    bgp_session_send(p->b, m, n, 9000);
+    pump(p, 9000);
+    assert_int_equal(p->last_verdict, BGP_WITHDRAW);
+    p->a->cfg.no_first_as = true;
+    bgp_session_send(p->b, m, n, 9100);
+    pump(p, 9100);
+    assert_int_equal(p->last_verdict, BGP_OK);
     down(p);
 }
 
@@ -344,8 +364,8 @@ static void test08_export_import(void **state)
 /* 9. Check negotiation rules: iBGP identifier clash, AS4 disagreeing, hold 0; collisions. */
 static void test09_negotiate(void **state)
 {
-    struct bgp_peer_cfg ib = {.local_as = 65000, .peer_as = 65000, .router_id = 7,
-                              .hold_time = 90, .afs = BGP_AF_IPV4};
+    struct bgp_peer_cfg ib = {
+        .local_as = 65000, .peer_as = 65000, .router_id = 7, .hold_time = 90, .afs = BGP_AF_IPV4};
     struct bgp_open o;
     struct bgp_negotiated neg;
     struct bgp_error e;

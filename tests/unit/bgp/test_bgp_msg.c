@@ -134,9 +134,19 @@ static void test03_open_roundtrip(void **state)
  */
 static void test04_open_reference(void **state)
 {
-    static const char *hex =
-        "ffffffffffffffffffffffffffffffff" "0035" "01" "04" "fde9" "005a" "0a000001" "18"
-        "0206010400010001" "02020200" "02028000" "0206410400" "00fde9";
+    static const char *hex = "ffffffffffffffffffffffffffffffff"
+                             "0035"
+                             "01"
+                             "04"
+                             "fde9"
+                             "005a"
+                             "0a000001"
+                             "18"
+                             "0206010400010001"
+                             "02020200"
+                             "02028000"
+                             "0206410400"
+                             "00fde9";
     static const char *nomp = "ffffffffffffffffffffffffffffffff001d0104fde900b40a00000200";
     struct bgp_open p;
     struct bgp_error e;
@@ -210,8 +220,10 @@ static void test05_open_errors(void **state)
     open_err(m, BGP_ERR_OPEN, BGP_OPEN_UNSPECIFIC);
     snprintf(m, sizeof(m), "%s00210104fde900b40a0000020402020106", h); /* cap overruns */
     open_err(m, BGP_ERR_OPEN, BGP_OPEN_UNSPECIFIC);
-    snprintf(m, sizeof(m), "%s00240104fde900b40a000002070205010300010"
-             "0", h); /* MP len 3 */
+    snprintf(m, sizeof(m),
+             "%s00240104fde900b40a000002070205010300010"
+             "0",
+             h); /* MP len 3 */
     open_err(m, BGP_ERR_OPEN, BGP_OPEN_UNSPECIFIC);
     snprintf(m, sizeof(m), "%s00250104fde900b40a000002080206410400000000", h); /* AS4 0 */
     open_err(m, BGP_ERR_OPEN, BGP_OPEN_BAD_PEER_AS);
@@ -224,7 +236,10 @@ static void test05_open_errors(void **state)
 /* 6. Check RFC 9072 extended optional parameters: more than 255 bytes of capabilities. */
 static void test06_open_extended_params(void **state)
 {
-    struct bgp_open o = {.version = 4, .my_as = 65001, .hold_time = 90, .bgp_id = 7,
+    struct bgp_open o = {.version = 4,
+                         .my_as = 65001,
+                         .hold_time = 90,
+                         .bgp_id = 7,
                          .caps = {.as4 = true, .as4_num = 65001}};
     struct bgp_open p;
     struct bgp_error e;
@@ -261,16 +276,15 @@ static void test07_notification(void **state)
 
     (void)state;
     memset(data, 0xab, sizeof(data));
-    n = bgp_notification_build(buf, sizeof(buf), BGP_MAX_LEN, BGP_ERR_UPDATE, BGP_UPD_AS_PATH,
-                               data, 3);
+    n = bgp_notification_build(buf, sizeof(buf), BGP_MAX_LEN, BGP_ERR_UPDATE, BGP_UPD_AS_PATH, data,
+                               3);
     assert_int_equal(n, 24);
     assert_int_equal(bgp_notification_parse(buf, (size_t)n, &nt, &e), 0);
     assert_int_equal(nt.code, 3);
     assert_int_equal(nt.subcode, 11);
     assert_int_equal(nt.data_len, 3);
     assert_memory_equal(nt.data, data, 3);
-    n = bgp_notification_build(buf, sizeof(buf), BGP_MAX_LEN, BGP_ERR_CEASE, 2, data,
-                               sizeof(data));
+    n = bgp_notification_build(buf, sizeof(buf), BGP_MAX_LEN, BGP_ERR_CEASE, 2, data, sizeof(data));
     assert_int_equal(n, 4096);
     assert_string_equal(bgp_err_code_name(3), "UPDATE Message Error");
     assert_string_equal(bgp_err_subcode_name(3, 11), "Malformed AS_PATH");
@@ -341,14 +355,10 @@ static void test09_nlri(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test01_frame),
-        cmocka_unit_test(test02_header_errors),
-        cmocka_unit_test(test03_open_roundtrip),
-        cmocka_unit_test(test04_open_reference),
-        cmocka_unit_test(test05_open_errors),
-        cmocka_unit_test(test06_open_extended_params),
-        cmocka_unit_test(test07_notification),
-        cmocka_unit_test(test08_keepalive_refresh),
+        cmocka_unit_test(test01_frame),          cmocka_unit_test(test02_header_errors),
+        cmocka_unit_test(test03_open_roundtrip), cmocka_unit_test(test04_open_reference),
+        cmocka_unit_test(test05_open_errors),    cmocka_unit_test(test06_open_extended_params),
+        cmocka_unit_test(test07_notification),   cmocka_unit_test(test08_keepalive_refresh),
         cmocka_unit_test(test09_nlri),
     };
 
