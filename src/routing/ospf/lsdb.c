@@ -103,6 +103,41 @@ struct lsdb_entry *lsdb_find_id(const struct lsdb *db, uint8_t type, uint32_t id
     return NULL;
 }
 
+/*
+ * When e next has something for lsdb_age_run(): MaxAge, or LSRefreshTime
+ * if self-originated (earlier than its install time once overdue);
+ * INT64_MAX at MaxAge already.
+ */
+static ospf_time_t entry_due(const struct lsdb_entry *e)
+{
+    ospf_time_t t;
+
+    if (e->flags & LSDB_F_MAXAGE)
+        return INT64_MAX;
+    t = e->installed + (ospf_time_t)(OSPF_MAX_AGE - e->lsa.hdr.age) * 1000;
+    if (e->flags & LSDB_F_SELF) {
+        ospf_time_t r = e->installed + ((ospf_time_t)OSPF_LS_REFRESH_TIME - e->lsa.hdr.age) * 1000;
+
+        t = r < t ? r : t;
+    }
+    return t;
+}
+
+/* e's due time is about to change or go: the cached minimum may have been its. */
+static void due_leave(struct lsdb *db, const struct lsdb_entry *e)
+{
+    if (db->due_ok && entry_due(e) <= db->due_min)
+        db->due_ok = false;
+}
+
+static void due_enter(struct lsdb *db, const struct lsdb_entry *e)
+{
+    ospf_time_t t = entry_due(e);
+
+    if (db->due_ok && t < db->due_min)
+        db->due_min = t;
+}
+
 static void changed(struct lsdb *db, struct lsdb_entry *e)
 {
     e->gen = ++db->gen;
@@ -118,6 +153,7 @@ static int install(struct lsdb *db, struct lsa *l, uint8_t *raw, ospf_time_t ins
 
     if (e) {
         rc = lsa_contents_differ(e->raw, raw) ? 1 : 0;
+        due_leave(db, e);
         lsa_clear(&e->lsa);
         free(e->raw);
     } else {
@@ -141,6 +177,7 @@ static int install(struct lsdb *db, struct lsa *l, uint8_t *raw, ospf_time_t ins
         e->flags |= LSDB_F_SELF;
     if (l->hdr.age >= OSPF_MAX_AGE)
         e->flags |= LSDB_F_MAXAGE;
+    due_enter(db, e);
     changed(db, e);
     if (out)
         *out = e;
@@ -222,6 +259,7 @@ int lsdb_originate(struct lsdb *db, const struct lsa *l, ospf_time_t now, struct
 
 void lsdb_flush(struct lsdb *db, struct lsdb_entry *e, ospf_time_t now)
 {
+    due_leave(db, e);
     e->lsa.hdr.age = OSPF_MAX_AGE;
     pkt_put_be16(e->raw, OSPF_MAX_AGE);
     e->installed = now;
@@ -253,6 +291,7 @@ int lsdb_remove(struct lsdb *db, uint8_t type, uint32_t id, uint32_t adv_rtr)
     *pp = e->next;
     db->count--;
     db->sorted_stale = true;
+    due_leave(db, e);
     db->tombs[db->n_tombs++] =
         (struct lsdb_tomb){.gen = ++db->gen, .type = type, .id = id, .adv_rtr = adv_rtr};
     entry_free(e);
@@ -382,30 +421,20 @@ int lsdb_age_run(struct lsdb *db, ospf_time_t now, lsdb_age_cb cb, void *ctx)
     return 0;
 }
 
-ospf_time_t lsdb_next_due(const struct lsdb *db, ospf_time_t now)
+ospf_time_t lsdb_next_due(struct lsdb *db, ospf_time_t now)
 {
-    ospf_time_t next = INT64_MAX;
+    if (!db->due_ok) {
+        db->due_min = INT64_MAX;
+        for (size_t b = 0; b < db->n_buckets; b++)
+            for (const struct lsdb_entry *e = db->buckets[b]; e; e = e->next) {
+                ospf_time_t t = entry_due(e);
 
-    for (size_t b = 0; b < db->n_buckets; b++) {
-        for (const struct lsdb_entry *e = db->buckets[b]; e; e = e->next) {
-            ospf_time_t t;
-
-            if (e->flags & LSDB_F_MAXAGE)
-                continue;
-            t = e->installed + (ospf_time_t)(OSPF_MAX_AGE - e->lsa.hdr.age) * 1000;
-            if ((e->flags & LSDB_F_SELF) && e->lsa.hdr.age < OSPF_LS_REFRESH_TIME) {
-                ospf_time_t r =
-                    e->installed + (ospf_time_t)(OSPF_LS_REFRESH_TIME - e->lsa.hdr.age) * 1000;
-
-                t = r < t ? r : t;
-            } else if (e->flags & LSDB_F_SELF) {
-                t = now;
+                if (t < db->due_min)
+                    db->due_min = t;
             }
-            if (t < next)
-                next = t;
-        }
+        db->due_ok = true;
     }
-    return next < now ? now : next;
+    return db->due_min < now ? now : db->due_min;
 }
 
 /* ---- change tracking and records ---------------------------------------------- */
@@ -549,8 +578,10 @@ int lsdb_import(struct lsdb *db, const uint8_t *rec, size_t len, ospf_time_t now
         return err;
     }
     /* keep the exported generation and the MaxAge state; SELF follows this router's ID */
+    due_leave(db, e);
     e->flags = (e->flags & LSDB_F_SELF) | (flags & LSDB_F_MAXAGE) |
                (e->lsa.hdr.age >= OSPF_MAX_AGE ? LSDB_F_MAXAGE : 0);
+    due_enter(db, e);
     if (gen > db->gen)
         db->gen = gen;
     e->gen = gen;

@@ -62,6 +62,9 @@ struct lsdb {
     struct lsdb_entry **buckets;
     struct lsdb_entry **sorted; /* iteration cache, rebuilt when stale */
     bool sorted_stale;
+    bool due_ok;        /* due_min is the minimum of every entry's due time */
+    ospf_time_t due_min; /* lsdb_next_due()'s cache: lowered on install, recomputed
+                            when the entry holding it changes or goes */
     struct lsdb_tomb *tombs;
     size_t n_tombs, cap_tombs;
 };
@@ -146,11 +149,13 @@ int lsdb_age_run(struct lsdb *db, ospf_time_t now, lsdb_age_cb cb, void *ctx);
 
 /*
  * When lsdb_age_run() next has something new to report: the earliest time
- * an entry reaches MaxAge or a self-originated one LSRefreshTime;
- * INT64_MAX if never. Entries already at MaxAge are not timed: run again
- * after acknowledgements to remove them.
+ * an entry reaches MaxAge or a self-originated one LSRefreshTime (now if
+ * that is past); INT64_MAX if never. Entries already at MaxAge are not
+ * timed: run again after acknowledgements to remove them. O(1) while
+ * entries are only added (a flood); a scan after the entry due first
+ * changed or went.
  */
-ospf_time_t lsdb_next_due(const struct lsdb *db, ospf_time_t now);
+ospf_time_t lsdb_next_due(struct lsdb *db, ospf_time_t now);
 
 /* ---- change tracking and records for migration --------------------------------- */
 

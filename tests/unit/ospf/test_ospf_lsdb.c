@@ -3,8 +3,8 @@
  * install and replace, lookups, stable iteration, ageing with an injected
  * clock (MaxAge reporting and removal, refresh of self-originated LSAs),
  * origination rules (MinLSInterval, the MaxSequenceNumber wrap), change
- * tracking by generation, and export/import records between two databases
- * on different clocks.
+ * tracking by generation, export/import records between two databases
+ * on different clocks, and the next-due cache against a full scan.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -515,6 +515,97 @@ static void test09_bad_records(void **state)
     lsdb_free(&src);
 }
 
+/* lsdb_next_due() the long way: every entry, as lsdb.h defines it. */
+static ospf_time_t next_due_scan(struct lsdb *db, ospf_time_t now)
+{
+    ospf_time_t next = INT64_MAX;
+
+    for (size_t i = 0; i < lsdb_count(db); i++) {
+        const struct lsdb_entry *e = lsdb_at(db, i);
+        uint16_t age = lsdb_age(e, now);
+        ospf_time_t t;
+
+        if (e->flags & LSDB_F_MAXAGE)
+            continue;
+        t = e->installed + (ospf_time_t)(OSPF_MAX_AGE - e->lsa.hdr.age) * SEC;
+        if ((e->flags & LSDB_F_SELF) && age >= OSPF_LS_REFRESH_TIME)
+            t = now;
+        else if (e->flags & LSDB_F_SELF) {
+            ospf_time_t r = e->installed + (ospf_time_t)(OSPF_LS_REFRESH_TIME - e->lsa.hdr.age) * SEC;
+
+            t = r < t ? r : t;
+        }
+        if (t < next)
+            next = t;
+    }
+    return next < now ? now : next;
+}
+
+/*
+ * 10. Check that lsdb_next_due()'s cached minimum always equals a full scan through random
+ * installs (new keys and replacements, self-originated or not, any age), originations, flushes,
+ * removals, imports (MaxAge state carried) and ageing runs.
+ */
+static void test10_next_due_cache(void **state)
+{
+    struct lsdb db, other;
+    struct events x = {.remove = true, .reoriginate = true};
+    uint8_t rec[128];
+    ospf_time_t now = 100 * SEC;
+
+    (void)state;
+    lsdb_init(&db, RID(1));
+    lsdb_init(&other, RID(1));
+    for (int step = 0; step < 20000; step++) {
+        uint32_t k = rnd() % 40, op = rnd() % 16;
+        uint32_t adv = RID(1 + rnd() % 2); /* RID(1): self-originated */
+        struct lsa l = summary(IP(10, k, 0, 0), adv, rnd() % 100);
+        struct lsdb_entry *e = lsdb_find(&db, LSA_SUMMARY_NET, IP(10, k, 0, 0), adv);
+        int n;
+
+        now += (ospf_time_t)(rnd() % (op == 15 ? 600 * SEC : 2 * SEC));
+        l.hdr.age = (uint16_t)(rnd() % 4 == 0 ? OSPF_MAX_AGE - rnd() % 3 : rnd() % OSPF_MAX_AGE);
+        if (e)
+            l.hdr.seq = e->lsa.hdr.seq + 1;
+        switch (op) {
+        case 0 ... 5:
+            assert_true(lsdb_install_lsa(&db, &l, now, NULL) >= 0);
+            break;
+        case 6 ... 7:
+            l.hdr.adv_rtr = RID(1);
+            n = lsdb_originate(&db, &l, now, NULL);
+            assert_true(n >= 0 || n == -EAGAIN || n == -EBUSY);
+            break;
+        case 8 ... 9:
+            if (e)
+                lsdb_flush(&db, e, now);
+            break;
+        case 10 ... 11:
+            assert_true(lsdb_remove(&db, LSA_SUMMARY_NET, IP(10, k, 0, 0), adv) == (e ? 0 : -ENOENT));
+            break;
+        case 12 ... 13:
+            /* an entry record from another database, MaxAge state and all */
+            assert_true(lsdb_install_lsa(&other, &l, now, &e) >= 0);
+            if (rnd() % 2)
+                lsdb_flush(&other, e, now);
+            n = lsdb_export_entry(e, now + rnd() % (3 * SEC), rec, sizeof(rec));
+            assert_true(n > 0);
+            assert_int_equal(lsdb_import(&db, rec, (size_t)n, now, NULL), 0);
+            break;
+        default:
+            x.now = now;
+            assert_int_equal(lsdb_age_run(&db, now, on_age, &x), 0);
+            break;
+        }
+        assert_int_equal(lsdb_next_due(&db, now), next_due_scan(&db, now));
+        /* asked again later, and with nothing changed in between */
+        assert_int_equal(lsdb_next_due(&db, now + 7 * SEC), next_due_scan(&db, now + 7 * SEC));
+    }
+    assert_true(x.maxage + x.flush > 0 && x.refresh > 0);
+    lsdb_free(&db);
+    lsdb_free(&other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -522,7 +613,7 @@ int main(void)
         cmocka_unit_test(test03_iteration),    cmocka_unit_test(test04_ageing),
         cmocka_unit_test(test05_refresh),      cmocka_unit_test(test06_originate_limits),
         cmocka_unit_test(test07_changes),      cmocka_unit_test(test08_export_import),
-        cmocka_unit_test(test09_bad_records),
+        cmocka_unit_test(test09_bad_records),  cmocka_unit_test(test10_next_due_cache),
     };
 
     return cmocka_run_group_tests_name("ospf_lsdb", tests, NULL, NULL);
