@@ -32,6 +32,19 @@ int ospf_io_group(int fd, int ifindex, uint32_t group, bool join)
     return 0;
 }
 
+/*
+ * Raise a socket buffer to OSPF_IO_SOCKBUF: past net.core.[rw]mem_max with
+ * the FORCE option when we may (CAP_NET_ADMIN), else as far as the limit
+ * lets us. Never fatal: a small buffer costs retransmissions, not function.
+ */
+static void sockbuf(int fd, int force, int opt)
+{
+    int size = OSPF_IO_SOCKBUF;
+
+    if (setsockopt(fd, SOL_SOCKET, force, &size, sizeof(size)) < 0)
+        (void)setsockopt(fd, SOL_SOCKET, opt, &size, sizeof(size));
+}
+
 int ospf_io_open(const char *ifname, int ifindex)
 {
     struct ip_mreqn m = {.imr_ifindex = ifindex};
@@ -52,6 +65,8 @@ int ospf_io_open(const char *ifname, int ifindex)
     }
     if ((ret = ospf_io_group(fd, ifindex, OSPF_ALL_SPF_ROUTERS, true)) < 0)
         goto fail;
+    sockbuf(fd, SO_RCVBUFFORCE, SO_RCVBUF);
+    sockbuf(fd, SO_SNDBUFFORCE, SO_SNDBUF);
     return fd;
 fail:
     close(fd);

@@ -2,7 +2,12 @@
  * ospf_io.h - the OSPF instance's sockets (proto_ospf.c): one raw IP
  * socket (protocol 89) per interface, bound to the device, joined to
  * AllSPFRouters (and AllDRouters when DR or BDR) on it, TTL 1, no
- * multicast loop. The OSPF library (routing/ospf/) never sees a socket:
+ * multicast loop, and socket buffers of OSPF_IO_SOCKBUF bytes each way: a
+ * neighbour floods a whole database at once (100,000 AS-external-LSAs are
+ * some 2,500 full-size LS Updates in a burst), and what the default
+ * buffer (about 200 KiB) cannot hold is lost until the neighbour
+ * retransmits it, one RxmtInterval at a time (FRR's ospfd uses 8 MiB too).
+ * The OSPF library (routing/ospf/) never sees a socket:
  * these hand it the IP payload and send what it built.
  *
  * Addresses are host byte order, as in the library. Functions return 0
@@ -17,6 +22,7 @@
 
 #define OSPF_ALL_SPF_ROUTERS 0xe0000005u /* 224.0.0.5 */
 #define OSPF_ALL_D_ROUTERS   0xe0000006u /* 224.0.0.6 */
+#define OSPF_IO_SOCKBUF      (8 << 20)   /* SO_RCVBUF and SO_SNDBUF, bytes */
 
 /* A non-blocking raw socket on ifname (ifindex), joined to AllSPFRouters: fd or -errno. */
 int ospf_io_open(const char *ifname, int ifindex);
