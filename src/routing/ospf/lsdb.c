@@ -47,6 +47,7 @@ void lsdb_free(struct lsdb *db)
     }
     free(db->buckets);
     free(db->sorted);
+    free(db->added);
     free(db->tombs);
     lsdb_init(db, db->router_id);
 }
@@ -138,10 +139,28 @@ static void due_enter(struct lsdb *db, const struct lsdb_entry *e)
         db->due_min = t;
 }
 
+/* The iteration order changes only with the set of keys: an entry came or went. */
 static void changed(struct lsdb *db, struct lsdb_entry *e)
 {
     e->gen = ++db->gen;
-    db->sorted_stale = true;
+}
+
+static void key_added(struct lsdb *db, struct lsdb_entry *e)
+{
+    if (db->sorted_stale)
+        return;
+    if (db->n_added == db->cap_added) {
+        size_t nc = db->cap_added ? db->cap_added * 2 : 64;
+        struct lsdb_entry **a = realloc(db->added, nc * sizeof(*a));
+
+        if (!a) {
+            db->sorted_stale = true; /* sort everything instead */
+            return;
+        }
+        db->added = a;
+        db->cap_added = nc;
+    }
+    db->added[db->n_added++] = e;
 }
 
 /* Put a parsed LSA and its raw copy (both now owned by the database) in place. */
@@ -168,6 +187,7 @@ static int install(struct lsdb *db, struct lsa *l, uint8_t *raw, ospf_time_t ins
         e->next = db->buckets[b];
         db->buckets[b] = e;
         db->count++;
+        key_added(db, e);
     }
     e->lsa = *l;
     e->raw = raw;
@@ -291,6 +311,7 @@ int lsdb_remove(struct lsdb *db, uint8_t type, uint32_t id, uint32_t adv_rtr)
     *pp = e->next;
     db->count--;
     db->sorted_stale = true;
+    db->n_added = 0;
     due_leave(db, e);
     db->tombs[db->n_tombs++] =
         (struct lsdb_tomb){.gen = ++db->gen, .type = type, .id = id, .adv_rtr = adv_rtr};
@@ -339,23 +360,59 @@ static int key_cmp(const void *a, const void *b)
     return 0;
 }
 
+/* Sort in full: every entry from the hash, qsort. */
+static int sort_all(struct lsdb *db)
+{
+    struct lsdb_entry **s = realloc(db->sorted, (db->count ? db->count : 1) * sizeof(*s));
+    size_t n = 0;
+
+    if (!s)
+        return -ENOMEM;
+    db->sorted = s;
+    for (size_t b = 0; b < db->n_buckets; b++)
+        for (struct lsdb_entry *e = db->buckets[b]; e; e = e->next)
+            s[n++] = e;
+    qsort(s, n, sizeof(*s), key_cmp);
+    db->n_sorted = n;
+    db->sorted_stale = false;
+    db->n_added = 0;
+    return 0;
+}
+
+/* Sort the new keys alone and merge them into the sorted ones. */
+static int merge_added(struct lsdb *db)
+{
+    struct lsdb_entry **s = malloc(db->count * sizeof(*s)), **a = db->added;
+    size_t i = 0, j = 0, n = 0, na = db->n_added;
+
+    if (!s)
+        return -ENOMEM;
+    qsort(a, na, sizeof(*a), key_cmp);
+    while (i < db->n_sorted && j < na)
+        s[n++] = key_cmp(&db->sorted[i], &a[j]) < 0 ? db->sorted[i++] : a[j++];
+    while (i < db->n_sorted)
+        s[n++] = db->sorted[i++];
+    while (j < na)
+        s[n++] = a[j++];
+    free(db->sorted);
+    db->sorted = s;
+    db->n_sorted = n;
+    /* a flood adds keys in bursts: do not keep the room between them */
+    free(db->added);
+    db->added = NULL;
+    db->n_added = db->cap_added = 0;
+    return 0;
+}
+
 struct lsdb_entry *lsdb_at(struct lsdb *db, size_t i)
 {
     if (i >= db->count)
         return NULL;
-    if (db->sorted_stale) {
-        struct lsdb_entry **s = realloc(db->sorted, db->count * sizeof(*s));
-        size_t n = 0;
-
-        if (!s)
-            return NULL;
-        db->sorted = s;
-        for (size_t b = 0; b < db->n_buckets; b++)
-            for (struct lsdb_entry *e = db->buckets[b]; e; e = e->next)
-                s[n++] = e;
-        qsort(s, n, sizeof(*s), key_cmp);
-        db->sorted_stale = false;
-    }
+    if (!db->sorted_stale && db->n_added && db->n_sorted + db->n_added == db->count &&
+        merge_added(db) < 0)
+        return NULL;
+    if ((db->sorted_stale || db->n_sorted != db->count) && sort_all(db) < 0)
+        return NULL;
     return db->sorted[i];
 }
 

@@ -21,6 +21,8 @@
  * them into another database with the same ages, generations and flags
  * (install times are re-based on the importer's clock). The hash chains
  * and the iteration cache are the only pointers and are rebuilt locally.
+ * The iteration cache is sorted again in full only after a removal; new
+ * keys (a flood) are sorted on their own and merged in.
  *
  * Not thread-safe; one owner. Host byte order.
  */
@@ -60,8 +62,11 @@ struct lsdb {
     size_t count;
     size_t n_buckets;
     struct lsdb_entry **buckets;
-    struct lsdb_entry **sorted; /* iteration cache, rebuilt when stale */
-    bool sorted_stale;
+    struct lsdb_entry **sorted; /* iteration cache: n_sorted entries in key order */
+    size_t n_sorted;
+    bool sorted_stale;          /* rebuild it in full (an entry went) */
+    struct lsdb_entry **added;  /* new keys since, merged in at the next lsdb_at() */
+    size_t n_added, cap_added;
     bool due_ok;        /* due_min is the minimum of every entry's due time */
     ospf_time_t due_min; /* lsdb_next_due()'s cache: lowered on install, recomputed
                             when the entry holding it changes or goes */

@@ -4,7 +4,8 @@
  * clock (MaxAge reporting and removal, refresh of self-originated LSAs),
  * origination rules (MinLSInterval, the MaxSequenceNumber wrap), change
  * tracking by generation, export/import records between two databases
- * on different clocks, and the next-due cache against a full scan.
+ * on different clocks, the next-due cache against a full scan, and the
+ * iteration cache kept up by merging new keys.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -606,6 +607,47 @@ static void test10_next_due_cache(void **state)
     lsdb_free(&other);
 }
 
+/*
+ * 11. Check the iteration cache kept up by merging new keys (sorted alone) into the sorted ones:
+ * after every burst of new keys, replacements, flushes and removals, a walk gives every entry
+ * once (the very entry lsdb_find() gives), in key order.
+ */
+static void test11_iteration_merge(void **state)
+{
+    struct lsdb db;
+
+    (void)state;
+    lsdb_init(&db, RID(1));
+    for (int round = 0; round < 300; round++) {
+        int burst = (int)(rnd() % 200);
+
+        for (int i = 0; i < burst; i++) {
+            uint32_t op = rnd() % 10, id = (rnd() % 512) << 8, adv = RID(1 + rnd() % 3);
+            struct lsa l = summary(id, adv, rnd() % 50);
+            struct lsdb_entry *e = lsdb_find(&db, LSA_SUMMARY_NET, id, adv);
+
+            if (op == 0 && round % 4 == 0) {
+                lsdb_remove(&db, LSA_SUMMARY_NET, id, adv);
+            } else if (op == 1 && e) {
+                lsdb_flush(&db, e, round * SEC);
+            } else {
+                if (e)
+                    l.hdr.seq = e->lsa.hdr.seq + 1;
+                assert_true(lsdb_install_lsa(&db, &l, round * SEC, NULL) >= 0);
+            }
+        }
+        check_sorted(&db);
+        for (size_t i = 0; i < lsdb_count(&db); i++) {
+            struct lsdb_entry *e = lsdb_at(&db, i);
+
+            assert_ptr_equal(lsdb_find(&db, e->lsa.hdr.type, e->lsa.hdr.id, e->lsa.hdr.adv_rtr),
+                             e);
+        }
+    }
+    assert_true(lsdb_count(&db) > 500);
+    lsdb_free(&db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -614,6 +656,7 @@ int main(void)
         cmocka_unit_test(test05_refresh),      cmocka_unit_test(test06_originate_limits),
         cmocka_unit_test(test07_changes),      cmocka_unit_test(test08_export_import),
         cmocka_unit_test(test09_bad_records),  cmocka_unit_test(test10_next_due_cache),
+        cmocka_unit_test(test11_iteration_merge),
     };
 
     return cmocka_run_group_tests_name("ospf_lsdb", tests, NULL, NULL);
