@@ -441,7 +441,7 @@ static int parse_connector(const char *s, json_t *params, char *why, size_t whyl
     return 0;
 }
 
-/* wire connect A B [encap|secure] [--connector N] */
+/* wire connect A B [native|encap|secure] [--connector N] */
 static int build_wire_connect(const struct ctl_cmd *cmd, int argc, char **argv, json_t *params,
                               char *why, size_t whylen)
 {
@@ -456,7 +456,8 @@ static int build_wire_connect(const struct ctl_cmd *cmd, int argc, char **argv, 
                 return -1;
         } else if (pos < 2) {
             json_object_set_new(params, pos++ == 0 ? "a" : "b", json_string(argv[i]));
-        } else if (pos == 2 && (strcmp(argv[i], "encap") == 0 || strcmp(argv[i], "secure") == 0)) {
+        } else if (pos == 2 && (strcmp(argv[i], "native") == 0 || strcmp(argv[i], "encap") == 0 ||
+                                strcmp(argv[i], "secure") == 0)) {
             json_object_set_new(params, "type", json_string(argv[i]));
             pos++;
         } else {
@@ -542,7 +543,7 @@ const struct ctl_cmd ctl_commands[] = {
      .cols = endpoint_cols},
     {"endpoint move", "endpoint.move", "VR:IFACE HOST",
      "move an endpoint and its wire to another host", "endpoint to"},
-    {"wire connect", "wire.connect", "VR:IFACE VR:IFACE [encap|secure] [--connector N]",
+    {"wire connect", "wire.connect", "VR:IFACE VR:IFACE [native|encap|secure] [--connector N]",
      "wire a local endpoint to one on another host", NULL, .build = build_wire_connect},
     {"wire disconnect", "wire.disconnect", "CONNECTOR", "tear down both ends of a wire", NULL,
      .build = build_connector},

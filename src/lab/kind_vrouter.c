@@ -12,7 +12,9 @@
  * socket; `vroom-lab cli LAB VR/control` is the control plane's own CLI.
  * A link to a VR on another host, both hosts with an underlay, is a wire
  * instead: the interface gets no port, and once both VRs exist the lab asks
- * vroomd for wire.connect (the endpoint controller makes both ends).
+ * vroomd for wire.connect (the endpoint controller makes both ends). A link
+ * between two VRs on one host with `type: native` is a native wire: frames
+ * pass inside vroomd, no veth and no ports.
  */
 #include "lab/kind.h"
 #include "lab/lab.h"
@@ -124,9 +126,10 @@ static json_t *route_json(const char *text)
 }
 
 /* IP MTU of a VR interface on a wire over a 1500-byte underlay (docs/wires.md:
- * encap costs 50 bytes, secure 64 plus room). */
+ * encap costs 50 bytes, secure 64 plus room; native nothing). */
 #define WIRE_LINK_MTU_ENCAP  1450
 #define WIRE_LINK_MTU_SECURE 1400
+#define WIRE_LINK_MTU_NATIVE 1500 /* no overhead: frames pass inside vroomd */
 
 /* One call whose result we want: 0 with *result, or -EIO with err. */
 static int call_result(struct jsonrpc_client *c, const char *method, json_t *params,
@@ -155,6 +158,11 @@ static int wire_link(struct jsonrpc_client *c, struct lab *lab, const struct top
     (void)lab;
     snprintf(a, sizeof(a), "%s:%s", n->name, tl->ep[e].ifname);
     snprintf(b, sizeof(b), "%s:%s", peer->name, tl->ep[1 - e].ifname);
+    if (tl->wire == TOPO_LINK_NATIVE) {
+        /* both ends on this host: vroomd joins them at once, no peer channel */
+        return call(c, n, "wire.connect",
+                    json_pack("{s:s,s:s,s:s}", "a", a, "b", b, "type", "native"), err, errlen);
+    }
     /* up to 20 s: the peer channel comes up within a second or two */
     for (tries = 0; tries < 200; tries++) {
         const char *state = "";
@@ -253,8 +261,9 @@ static int vrouter_start(struct lab *lab, const struct topo_node *n, char *err, 
                 continue;
             }
             if (tl->wire != TOPO_LINK_VETH) {
-                /* a wire to a VR on another host: an interface without a
-                 * port now, wired once both VRs exist */
+                /* a wire to a VR on another host (or a native one on
+                 * this host): an interface without a port now, wired
+                 * once both VRs exist */
                 for (size_t a = 0; a < n->n_addrs; a++)
                     if (strcmp(n->addrs[a].ifname, tl->ep[e].ifname) == 0)
                         json_array_append_new(addrs, json_string(n->addrs[a].text));
@@ -263,6 +272,7 @@ static int vrouter_start(struct lab *lab, const struct topo_node *n, char *err, 
                                     "addresses", addrs, "mtu",
                                     tl->mtu > 0                    ? tl->mtu
                                     : tl->wire == TOPO_LINK_SECURE ? WIRE_LINK_MTU_SECURE
+                                    : tl->wire == TOPO_LINK_NATIVE ? WIRE_LINK_MTU_NATIVE
                                                                    : WIRE_LINK_MTU_ENCAP),
                           err, errlen);
                 if (rc == 0 && tl->ep[1 - e].node < idx)

@@ -532,8 +532,10 @@ static int load_link(struct loader *ld, yaml_node_t *v, struct topo_link *tl)
                 tl->wire = TOPO_LINK_ENCAP;
             else if (strcmp(text, "secure") == 0)
                 tl->wire = TOPO_LINK_SECURE;
+            else if (strcmp(text, "native") == 0)
+                tl->wire = TOPO_LINK_NATIVE;
             else
-                return fail(ld, pv, "link type '%s' is not encap or secure", text);
+                return fail(ld, pv, "link type '%s' is not encap, secure or native", text);
             tl->type_line = node_line(pv);
         } else {
             return fail(ld, pk, "link: unknown key '%s' (known: endpoints, mtu, type)", key);
@@ -644,7 +646,8 @@ static int load_root(struct loader *ld)
     }
 
     /* A link between VRs on two hosts with underlays is a wire (encap by
-     * default); `type:` is only for such links. */
+     * default; `type: encap|secure`); a link between VRs on one host is a
+     * veth unless `type: native` makes it a wire inside vroomd. */
     for (size_t i = 0; i < ld->t->n_links; i++) {
         struct topo_link *tl = &ld->t->links[i];
         const struct topo_node *a = &ld->t->nodes[tl->ep[0].node],
@@ -654,10 +657,17 @@ static int load_root(struct loader *ld)
         int is_wire = ha != NULL && hb != NULL && ha != hb && ha->underlay[0] != '\0' &&
                       hb->underlay[0] != '\0';
 
+        if (tl->wire == TOPO_LINK_NATIVE) {
+            if (ha == NULL || ha != hb)
+                return fail_line(ld, tl->type_line,
+                                 "link type native is only for links between vroom-routers on "
+                                 "one host");
+            continue;
+        }
         if (tl->wire != TOPO_LINK_VETH && !is_wire)
             return fail_line(ld, tl->type_line,
-                             "link type is only for links between vroom-routers on two hosts "
-                             "that have an underlay");
+                             "link type encap or secure is only for links between vroom-routers "
+                             "on two hosts that have an underlay");
         if (is_wire && tl->wire == TOPO_LINK_VETH)
             tl->wire = TOPO_LINK_ENCAP;
     }

@@ -45,7 +45,7 @@ struct topo_node {
     int line;
 };
 
-enum { TOPO_LINK_VETH = 0, TOPO_LINK_ENCAP, TOPO_LINK_SECURE };
+enum { TOPO_LINK_VETH = 0, TOPO_LINK_ENCAP, TOPO_LINK_SECURE, TOPO_LINK_NATIVE };
 
 struct topo_endpoint {
     size_t node; /* index into topo.nodes */
@@ -55,7 +55,8 @@ struct topo_endpoint {
 struct topo_link {
     struct topo_endpoint ep[2];
     int mtu;       /* 0 = kernel default */
-    int wire;      /* TOPO_LINK_*: a veth, or a wire between VRs on two underlay hosts */
+    int wire;      /* TOPO_LINK_*: a veth, a wire between VRs on two underlay hosts,
+                    * or a native wire between VRs on one host */
     int type_line; /* line of `type:`, 0 if not given */
     int line;
 };

@@ -301,6 +301,34 @@ def test_native_wire_on_one_host(make_lab):
     assert ping(lab, "h1", "10.3.0.2", count=1).returncode != 0
 
 
+def test_native_link_in_lab(make_lab):
+    """lab/wire-native.yaml: a link of `type: native` between two VRs on one
+    host is a native wire the lab asks for (no veth, no ports); h1 reaches h2
+    across it with routerd's static routes, and the frames are counted on the
+    wire's ends."""
+    lab = make_lab("wire-native.yaml")
+    wires = call(lab, "hostA", "wire.list")
+    assert len(wires) == 1, wires
+    w = wires[0]
+    assert w["type"] == "native" and w["state"] == "up", w
+    assert not [p for p in call(lab, "hostA", "port.list") if p["kind"] == "afpacket"
+                and p["name"].startswith("vp1")], "a native link has no veth ports"
+    wait_ping(lab, "h1", "10.2.0.2")
+    rep = probe(lab, "h1", "h2", "10.2.0.2", rate=2000, duration=2)
+    assert rep["lost"] == 0, rep
+    s = call(lab, "hostA", "wire.show", {"connector": w["connector"]})
+    ends = {e["endpoint"]: e for e in s["ends"]}
+    assert ends["r1:wn"]["tx"] >= 4000 and ends["r2:wn"]["rx"] >= 4000, s
+    assert s["overhead"] == 0, s
+    # the same by hand with vroomctl: disconnect, then connect asking for native
+    cli = [os.path.join(BUILD, "src", "cmd", "vroom-lab"), "cli", lab.name, "hostA", "--"]
+    run(*cli, "wire", "disconnect", str(w["connector"]))
+    assert ping(lab, "h1", "10.2.0.2", count=1).returncode != 0
+    run(*cli, "wire", "connect", "r1:wn", "r2:wn", "native")
+    wait_ping(lab, "h1", "10.2.0.2")
+    assert [x["type"] for x in call(lab, "hostA", "wire.list")] == ["native"]
+
+
 def test_move_to_native_and_back(make_lab):
     """r2:wx moves from hostB onto hostA, where its far end r1:wx lives: the
     encap wire becomes native, under 10,000 packets/s from h1 to h2 with no

@@ -339,6 +339,46 @@ static void test_vrouter_control(void **state)
 }
 
 /* 16. topo_free(NULL) does nothing; topo_load on a missing file says why. */
+/* 16. Link types: native only between vroom-routers on one host, encap and
+ *     secure only between vroom-routers on two hosts with underlays; an
+ *     unknown type is refused on its line. */
+static void test_link_types(void **state)
+{
+    static const char *const head =
+        "name: x\nnodes:\n  h: {kind: host, underlay: 10.100.0.1,\n"
+        "      addresses: {lo: 10.100.0.1/32}}\n"
+        "  g: {kind: host, underlay: 10.100.0.2, addresses: {lo: 10.100.0.2/32}}\n"
+        "  r1: {kind: vroom-router, host: h, control: none}\n"
+        "  r2: {kind: vroom-router, host: h, control: none}\n"
+        "  r3: {kind: vroom-router, host: g, control: none}\n"
+        "  l: {kind: linux}\n"
+        "links:\n";
+    char text[1024], err[TOPO_ERR_MAX];
+    struct topo *t;
+
+    (void)state;
+    snprintf(text, sizeof(text), "%s  - endpoints: [r1:w0, r2:w0]\n    type: native\n", head);
+    assert_int_equal(load(text, &t, err), 0);
+    assert_int_equal(t->links[0].wire, TOPO_LINK_NATIVE);
+    topo_free(t);
+    snprintf(text, sizeof(text), "%s  - endpoints: [r1:w0, r2:w0]\n", head);
+    assert_int_equal(load(text, &t, err), 0);
+    assert_int_equal(t->links[0].wire, TOPO_LINK_VETH); /* one host: a veth unless asked */
+    topo_free(t);
+    snprintf(text, sizeof(text), "%s  - endpoints: [r1:w0, r3:w0]\n", head);
+    assert_int_equal(load(text, &t, err), 0);
+    assert_int_equal(t->links[0].wire, TOPO_LINK_ENCAP); /* two underlay hosts: encap */
+    topo_free(t);
+    snprintf(text, sizeof(text), "%s  - endpoints: [r1:w0, r3:w0]\n    type: native\n", head);
+    refused(text, 12, "native is only for links between vroom-routers on one host");
+    snprintf(text, sizeof(text), "%s  - endpoints: [r1:w0, l:e0]\n    type: native\n", head);
+    refused(text, 12, "native is only for links between vroom-routers on one host");
+    snprintf(text, sizeof(text), "%s  - endpoints: [r1:w0, r2:w0]\n    type: secure\n", head);
+    refused(text, 12, "encap or secure is only for links between vroom-routers on two hosts");
+    snprintf(text, sizeof(text), "%s  - endpoints: [r1:w0, r2:w0]\n    type: fast\n", head);
+    refused(text, 12, "link type 'fast' is not encap, secure or native");
+}
+
 static void test_free_null_and_missing_file(void **state)
 {
     char err[TOPO_ERR_MAX];
@@ -356,7 +396,7 @@ static void test_shipped_labs(void **state)
 {
     const char *src = getenv("VROOM_SRC");
     const char *files[] = {"lab/ospf-triangle.yaml", "lab/pair.yaml", "lab/vr-static.yaml",
-                           "lab/vr-ospf.yaml", "lab/vr-routerd-ospf.yaml"};
+                           "lab/vr-ospf.yaml", "lab/vr-routerd-ospf.yaml", "lab/wire-native.yaml"};
     char path[512], err[TOPO_ERR_MAX];
     struct topo *t;
 
@@ -388,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_links),
         cmocka_unit_test(test_structure),
         cmocka_unit_test(test_vrouter_control),
+        cmocka_unit_test(test_link_types),
         cmocka_unit_test(test_free_null_and_missing_file),
         cmocka_unit_test(test_shipped_labs),
     };
