@@ -952,11 +952,38 @@ int rib_route_withdraw(struct rib *rib, int src, const struct inet_prefix *prefi
     return 0;
 }
 
+/* Withdraw every route of src: the prefixes are gathered in one walk and
+ * withdrawn afterwards (a withdrawal may free nets, so the walk cannot go
+ * on past one); without memory for the list, one walk per route. */
 void rib_source_remove(struct rib *rib, int src)
 {
+    struct inet_prefix *ps = NULL;
+    size_t n_ps = 0;
+
     if (src < 0 || src >= RIB_SOURCES_MAX || !rib->src[src].used)
         return;
-    for (;;) {
+    for (size_t i = 0; i < rib->nbuckets; i++)
+        for (struct rib_net *n = rib->buckets[i]; n != NULL; n = n->hnext)
+            for (struct rib_route *r = n->routes; r != NULL; r = r->next)
+                if (r->src == src) {
+                    n_ps++;
+                    break;
+                }
+    if (n_ps > 0 && (ps = malloc(n_ps * sizeof(*ps))) != NULL) {
+        size_t k = 0;
+
+        for (size_t i = 0; i < rib->nbuckets; i++)
+            for (struct rib_net *n = rib->buckets[i]; n != NULL; n = n->hnext)
+                for (struct rib_route *r = n->routes; r != NULL; r = r->next)
+                    if (r->src == src) {
+                        net_prefix(n, &ps[k++]);
+                        break;
+                    }
+        for (size_t i = 0; i < k; i++)
+            rib_route_withdraw(rib, src, &ps[i]);
+        free(ps);
+    }
+    for (;;) { /* what is left: only without memory for the list */
         struct inet_prefix p;
         bool found = false;
 

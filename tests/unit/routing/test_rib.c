@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cmocka.h>
 
 #include "routing_test.h"
@@ -264,6 +265,36 @@ static void test_source_distance_remove(void **state)
     rib_free(rib);
 }
 
+/* 6b. Removing a source that holds many routes (the SIGTERM of a router with
+ *     a big table) withdraws them all in one pass and leaves the others. */
+static void test_source_remove_many(void **state)
+{
+    struct rib *rib = rib_new(NULL);
+    int conn = rib_source_add(rib, "connected", 0);
+    int ospf = rib_source_add(rib, "ospf", 110);
+    int st = rib_source_add(rib, "static", 1);
+    struct rib_stats s;
+    char pfx[32];
+
+    (void)state;
+    add(rib, conn, "10.0.1.0/24", -1, 0, "dev eth0", NULL);
+    for (int i = 0; i < 60000; i++) {
+        snprintf(pfx, sizeof(pfx), "172.%d.%d.0/24", 16 + i / 256 % 16, i % 256);
+        if (i >= 4096) /* beyond 172.16/12's /24s: other /26s */
+            snprintf(pfx, sizeof(pfx), "100.%d.%d.%d/26", i / 1024, i / 4 % 256, i % 4 * 64);
+        add(rib, ospf, pfx, -1, 0, "via 10.0.1.2", NULL);
+    }
+    add(rib, st, "100.4.0.0/26", -1, 0, "via 10.0.1.3", NULL); /* also in ospf */
+    rib_stats(rib, &s);
+    assert_int_equal(s.prefixes, 1 + 60000);
+    rib_source_remove(rib, ospf);
+    rib_stats(rib, &s);
+    assert_int_equal(s.prefixes, 2);
+    assert_int_equal(s.routes, 2);
+    assert_string_equal(best(rib, "100.4.0.0/26"), "static:via 10.0.1.3 dev eth0");
+    rib_free(rib);
+}
+
 /* 7. Random announcements and withdrawals from four sources against a naive
  *    model (an array of routes, best chosen by scanning): best routes agree. */
 #define NPFX 64
@@ -338,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_no_self_resolution),
         cmocka_unit_test(test_ipv6_walk_lookup),
         cmocka_unit_test(test_source_distance_remove),
+        cmocka_unit_test(test_source_remove_many),
         cmocka_unit_test(test_random_against_model),
     };
 
